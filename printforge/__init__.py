@@ -1,0 +1,1 @@
+"""printforge: generate CAD, analyze and repair meshes, serve it over gRPC and REST."""

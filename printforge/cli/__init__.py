@@ -1,0 +1,1 @@
+"""The `printforge` command line: one module per subcommand, named `cmd_<name>.py`."""

@@ -1,0 +1,1 @@
+"""Shared plumbing written once for every service: config, logs, database, tasks, gRPC, blobs."""

@@ -1,0 +1,88 @@
+"""Blob storage behind one small interface: a local directory (default) or S3.
+
+Keys are service-chosen paths such as `printability/<task id>/model.stl`; clients never
+see them directly, only signed download URLs minted by the gateway (see signing.py).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+from urllib.parse import urlparse
+
+
+class BlobNotFound(KeyError):
+    pass
+
+
+class BlobStore(Protocol):
+    def put(self, key: str, data: bytes) -> None: ...
+    def get(self, key: str) -> bytes: ...
+    def delete_prefix(self, prefix: str) -> None: ...
+    def exists(self, key: str) -> bool: ...
+
+
+def _safe_key(key: str) -> str:
+    parts = key.split("/")
+    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"invalid blob key {key!r}")
+    return key
+
+
+class DirectoryBlobStore:
+    """Blobs as files under a root directory; writes are atomic (temp file + rename)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def _path(self, key: str) -> Path:
+        return self.root / _safe_key(key)
+
+    def put(self, key: str, data: bytes) -> None:
+        path = self._path(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str) -> bytes:
+        try:
+            return self._path(key).read_bytes()
+        except FileNotFoundError as exc:
+            raise BlobNotFound(key) from exc
+
+    def exists(self, key: str) -> bool:
+        return self._path(key).is_file()
+
+    def delete_prefix(self, prefix: str) -> None:
+        base = self._path(prefix.rstrip("/"))
+        if base.is_file():
+            base.unlink()
+            return
+        if base.is_dir():
+            for path in sorted(base.rglob("*"), reverse=True):
+                if path.is_dir():
+                    path.rmdir()
+                else:
+                    path.unlink()
+            base.rmdir()
+
+
+def open_blob_store(location: str, *, s3_endpoint_url: str | None = None) -> BlobStore:
+    """`file:///path` → DirectoryBlobStore; `s3://bucket/prefix` → S3BlobStore."""
+    parsed = urlparse(location)
+    if parsed.scheme == "file":
+        return DirectoryBlobStore(Path(parsed.path))
+    if parsed.scheme == "s3":
+        from printforge.runtime.blobs_s3 import S3BlobStore
+
+        return S3BlobStore(parsed.netloc, parsed.path.lstrip("/"), endpoint_url=s3_endpoint_url)
+    raise ValueError(f"unsupported blob location {location!r}: use file:///path or s3://bucket/prefix")

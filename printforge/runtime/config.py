@@ -1,0 +1,144 @@
+"""Settings for every printforge process, read once from `PRINTFORGE_*` environment variables.
+
+One frozen dataclass keeps the defaults in one place: locally everything runs on embedded
+defaults (SQLite files and blobs under the data dir, loopback ports); Kubernetes sets the
+same variables from ConfigMaps and Secrets.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SERVICES = ("auth", "generator", "printability")
+"""gRPC services in port order: service i listens on PRINTFORGE_GRPC_PORT_BASE + i."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _signing_key(env: Mapping[str, str], data_dir: Path) -> bytes:
+    """The HMAC key for signed URLs: from the environment, else one persisted in the data dir.
+
+    Persisting it lets every local process (and a restart) verify URLs the others signed.
+    """
+    raw = env.get("PRINTFORGE_SIGNING_KEY")
+    if raw:
+        return raw.encode()
+    path = data_dir / "signing.key"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_bytes().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secrets.token_urlsafe(48))
+    return path.read_bytes().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    database_url: str | None
+    bind_host: str
+    grpc_port_base: int
+    grpc_port: int | None
+    metrics_port: int | None
+    http_port: int
+    public_url: str | None
+    service_addrs: Mapping[str, str]
+    signing_key: bytes = field(repr=False)
+    blob_url: str | None
+    s3_endpoint_url: str | None
+    log_level: str
+    worker_processes: int
+    task_timeout_s: float
+    task_memory_mb: int
+    task_max_attempts: int
+    task_lease_s: float
+    task_ttl_days: int
+    rate_limit_per_minute: int
+    chat_per_day: int
+    auth_cache_ttl_s: float
+    max_model_bytes: int
+    rpc_timeout_s: float
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if env is None else env
+        data_dir = Path(env.get("PRINTFORGE_DATA_DIR") or "data").resolve()
+        base = _int(env, "PRINTFORGE_GRPC_PORT_BASE", 50051)
+        addrs = {
+            name: env.get(f"PRINTFORGE_{name.upper()}_ADDR") or f"127.0.0.1:{base + i}"
+            for i, name in enumerate(SERVICES)
+        }
+        grpc_port = env.get("PRINTFORGE_GRPC_PORT")
+        metrics_port = env.get("PRINTFORGE_METRICS_PORT")
+        return cls(
+            data_dir=data_dir,
+            database_url=env.get("PRINTFORGE_DATABASE_URL") or None,
+            bind_host=env.get("PRINTFORGE_BIND_HOST") or "127.0.0.1",
+            grpc_port_base=base,
+            grpc_port=int(grpc_port) if grpc_port else None,
+            metrics_port=int(metrics_port) if metrics_port else None,
+            http_port=_int(env, "PRINTFORGE_HTTP_PORT", 8080),
+            public_url=env.get("PRINTFORGE_PUBLIC_URL") or None,
+            service_addrs=addrs,
+            signing_key=_signing_key(env, data_dir),
+            blob_url=env.get("PRINTFORGE_BLOB_URL") or None,
+            s3_endpoint_url=env.get("PRINTFORGE_S3_ENDPOINT_URL") or None,
+            log_level=(env.get("PRINTFORGE_LOG_LEVEL") or "INFO").upper(),
+            worker_processes=_int(env, "PRINTFORGE_WORKER_PROCESSES", 2),
+            task_timeout_s=_float(env, "PRINTFORGE_TASK_TIMEOUT_S", 300.0),
+            task_memory_mb=_int(env, "PRINTFORGE_TASK_MEMORY_MB", 4096),
+            task_max_attempts=_int(env, "PRINTFORGE_TASK_MAX_ATTEMPTS", 3),
+            task_lease_s=_float(env, "PRINTFORGE_TASK_LEASE_S", 30.0),
+            task_ttl_days=_int(env, "PRINTFORGE_TASK_TTL_DAYS", 3),
+            rate_limit_per_minute=_int(env, "PRINTFORGE_RATE_LIMIT_PER_MINUTE", 60),
+            chat_per_day=_int(env, "PRINTFORGE_CHAT_PER_DAY", 50),
+            auth_cache_ttl_s=_float(env, "PRINTFORGE_AUTH_CACHE_TTL_S", 2.0),
+            max_model_bytes=_int(env, "PRINTFORGE_MAX_MODEL_BYTES", 100 * 1024 * 1024),
+            rpc_timeout_s=_float(env, "PRINTFORGE_RPC_TIMEOUT_S", 30.0),
+        )
+
+    def database_url_for(self, service: str) -> str:
+        """PostgreSQL when configured (tables are prefixed per service), else one SQLite file per service."""
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / f'{service}.db'}"
+
+    def grpc_port_for(self, service: str) -> int:
+        if self.grpc_port is not None:
+            return self.grpc_port
+        return self.grpc_port_base + SERVICES.index(service)
+
+    def metrics_port_for(self, service: str) -> int:
+        """Prometheus port: explicit, else base + 10 + index so local services never collide."""
+        if self.metrics_port is not None:
+            return self.metrics_port
+        return self.grpc_port_base + 10 + SERVICES.index(service)
+
+    @property
+    def blob_location(self) -> str:
+        return self.blob_url or f"file://{self.data_dir / 'blobs'}"

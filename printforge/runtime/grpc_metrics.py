@@ -1,0 +1,111 @@
+"""Prometheus metrics for grpc.aio servers, with the go-grpc-prometheus metric names.
+
+The published python-grpc-prometheus interceptor supports only the synchronous server, so
+this small asyncio interceptor wraps each handler. Metric names and labels follow
+go-grpc-prometheus so existing dashboards work: grpc_server_started_total,
+grpc_server_handled_total{grpc_code}, grpc_server_msg_received_total,
+grpc_server_msg_sent_total and grpc_server_handling_seconds.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import grpc
+from prometheus_client import Counter, Histogram
+
+_LABELS = ("grpc_type", "grpc_service", "grpc_method")
+
+STARTED = Counter("grpc_server_started_total", "Total number of RPCs started on the server.", _LABELS)
+HANDLED = Counter(
+    "grpc_server_handled_total",
+    "Total number of RPCs completed on the server, regardless of success or failure.",
+    (*_LABELS, "grpc_code"),
+)
+MSG_RECEIVED = Counter(
+    "grpc_server_msg_received_total", "Total number of RPC stream messages received on the server.", _LABELS
+)
+MSG_SENT = Counter(
+    "grpc_server_msg_sent_total", "Total number of gRPC stream messages sent by the server.", _LABELS
+)
+HANDLING_SECONDS = Histogram(
+    "grpc_server_handling_seconds",
+    "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server.",
+    _LABELS,
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+def _code_name(context: grpc.aio.ServicerContext, error: BaseException | None) -> str:
+    code = context.code()
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    if error is not None:
+        return grpc.StatusCode.UNKNOWN.name
+    return grpc.StatusCode.OK.name
+
+
+class MetricsInterceptor(grpc.aio.ServerInterceptor):
+    async def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler:
+        handler = await continuation(handler_call_details)
+        if handler is None:
+            return handler
+        service, _, method = handler_call_details.method.lstrip("/").partition("/")
+        if handler.unary_unary:
+            labels = ("unary", service, method)
+            inner = handler.unary_unary
+
+            async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+                STARTED.labels(*labels).inc()
+                MSG_RECEIVED.labels(*labels).inc()
+                start = time.perf_counter()
+                error: BaseException | None = None
+                try:
+                    response = await inner(request, context)
+                    MSG_SENT.labels(*labels).inc()
+                    return response
+                except BaseException as exc:
+                    error = exc
+                    raise
+                finally:
+                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
+                    HANDLED.labels(*labels, _code_name(context, error)).inc()
+
+            return grpc.unary_unary_rpc_method_handler(
+                unary_unary,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream:
+            labels = ("server_stream", service, method)
+            inner_stream = handler.unary_stream
+
+            async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+                STARTED.labels(*labels).inc()
+                MSG_RECEIVED.labels(*labels).inc()
+                start = time.perf_counter()
+                error: BaseException | None = None
+                try:
+                    async for response in inner_stream(request, context):
+                        MSG_SENT.labels(*labels).inc()
+                        yield response
+                except BaseException as exc:
+                    error = exc
+                    raise
+                finally:
+                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
+                    HANDLED.labels(*labels, _code_name(context, error)).inc()
+
+            return grpc.unary_stream_rpc_method_handler(
+                unary_stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        # Client- and bidi-streaming RPCs are not used by printforge; pass them through.
+        return handler

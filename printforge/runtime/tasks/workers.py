@@ -1,0 +1,155 @@
+"""A pool of spawned worker processes that run CPU work with a time and a memory limit.
+
+pebble's ProcessPool does what concurrent.futures cannot: a per-call timeout that kills the
+worker, a pool that survives a worker dying (segfault, SIGKILL) and replaces it, and
+recycling workers after N jobs (CadQuery leaks memory). Workers are started with `spawn`
+(never fork a process that holds gRPC state) and set RLIMIT_AS at start-up, so a runaway
+file raises MemoryError (or crashes its worker) instead of taking the service down.
+Progress from inside a job travels back over one multiprocessing queue handed to each
+worker when it starts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import queue
+import resource
+import signal
+import threading
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import Any
+
+from pebble import ProcessExpired, ProcessPool
+
+log = logging.getLogger(__name__)
+
+_progress_queue: Any = None
+_current_job: str | None = None
+
+
+class WorkerError(Exception):
+    """A job could not complete in its worker; the message says why, for the task's error."""
+
+    def __init__(self, message: str, *, retryable: bool = False) -> None:
+        super().__init__(message)
+        self.retryable = retryable
+
+
+def _init_worker(memory_mb: int, progress_queue: Any, warm_modules: tuple[str, ...]) -> None:
+    global _progress_queue
+    _progress_queue = progress_queue
+    if memory_mb > 0:
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    # Import heavy modules once per worker so jobs do not pay for them (CadQuery takes ~1 s).
+    for name in warm_modules:
+        __import__(name)
+
+
+def report_progress(percent: int) -> None:
+    """Called from inside a job to report 0-100; a no-op outside a worker."""
+    if _progress_queue is not None and _current_job is not None:
+        _progress_queue.put((_current_job, int(percent)))
+
+
+def _run_job(job_id: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    global _current_job
+    _current_job = job_id
+    try:
+        return fn(*args)
+    finally:
+        _current_job = None
+
+
+def _describe_exit(exitcode: int | None) -> tuple[str, bool]:
+    """Why a worker died, and whether another attempt could succeed."""
+    if exitcode is not None and exitcode < 0:
+        sig = signal.Signals(-exitcode)
+        if sig == signal.SIGKILL:
+            # Killed from outside (operator, OOM killer): the input is not known to be at fault.
+            return "the worker process was killed (SIGKILL)", True
+        return f"the worker process crashed ({sig.name}) while processing the input", False
+    return f"the worker process exited unexpectedly (exit code {exitcode})", False
+
+
+class WorkerPool:
+    def __init__(
+        self,
+        processes: int,
+        *,
+        memory_mb: int,
+        max_jobs_per_worker: int = 0,
+        warm_modules: tuple[str, ...] = (),
+    ) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self._queue = ctx.Queue()
+        self._memory_mb = memory_mb
+        self._pool = ProcessPool(
+            max_workers=processes,
+            max_tasks=max_jobs_per_worker,
+            initializer=_init_worker,
+            initargs=(memory_mb, self._queue, warm_modules),
+            context=ctx,
+        )
+        self._listeners: dict[str, Callable[[int], None]] = {}
+        self._lock = threading.Lock()
+        self._counter = 0
+        self._closed = False
+        self._reader = threading.Thread(target=self._read_progress, name="worker-progress", daemon=True)
+        self._reader.start()
+
+    def _read_progress(self) -> None:
+        while not self._closed:
+            try:
+                job_id, percent = self._queue.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            except (EOFError, OSError):
+                return
+            listener = self._listeners.get(job_id)
+            if listener is not None:
+                listener(percent)
+
+    async def run(
+        self,
+        fn: Callable[..., Any],
+        *args: Any,
+        timeout_s: float,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Any:
+        """Run fn(*args) in a worker; raises WorkerError on timeout, crash or memory exhaustion.
+
+        fn must be importable (a module-level function) and its arguments picklable.
+        Exceptions raised by fn itself propagate unchanged.
+        """
+        loop = asyncio.get_running_loop()
+        with self._lock:
+            self._counter += 1
+            job_id = str(self._counter)
+        if on_progress is not None:
+            self._listeners[job_id] = lambda p: loop.call_soon_threadsafe(on_progress, p)
+        future = self._pool.schedule(_run_job, args=(job_id, fn, args), timeout=timeout_s)
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout as exc:
+            raise WorkerError(f"processing took longer than the {timeout_s:g} s limit") from exc
+        except ProcessExpired as exc:
+            message, retryable = _describe_exit(exc.exitcode)
+            raise WorkerError(message, retryable=retryable) from exc
+        except MemoryError as exc:
+            raise WorkerError(f"processing needed more than the {self._memory_mb} MB memory limit") from exc
+        except asyncio.CancelledError:
+            future.cancel()
+            raise
+        finally:
+            self._listeners.pop(job_id, None)
+
+    def close(self) -> None:
+        self._closed = True
+        self._pool.stop()
+        with contextlib.suppress(Exception):
+            self._pool.join(timeout=5)

@@ -1,0 +1,26 @@
+"""`python -m services.gateway` / `printforge serve gateway`: uvicorn serving the gateway app."""
+
+from __future__ import annotations
+
+import uvicorn
+
+from printforge.runtime.config import Settings
+from printforge.runtime.logs import configure_logging
+from services.gateway.app import create_app
+
+
+def main() -> None:
+    settings = Settings.from_env()
+    configure_logging("gateway", settings.log_level)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.bind_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""Authentication and per-key quotas for every /api and /openapi route.
+
+A bearer key is resolved by the auth service and cached for a short time (a revoked key
+stops working within the TTL, 2 s by default, well inside the promised 5 s). Every request
+is then counted by the auth service, whose database is shared by all gateway replicas, so
+the per-minute limit holds however many gateways run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+
+import grpc
+from fastapi import Request, Response
+
+from printforge.auth.v1 import auth_pb2
+from services.gateway.errors import ApiError, from_grpc
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: str
+    user_name: str
+    key_id: str
+
+
+class PrincipalCache:
+    def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
+        self.ttl_s = ttl_s
+        self.max_entries = max_entries
+        self._entries: dict[str, tuple[float, Principal]] = {}
+
+    def get(self, digest: str) -> Principal | None:
+        entry = self._entries.get(digest)
+        if entry is None or entry[0] < time.monotonic():
+            self._entries.pop(digest, None)
+            return None
+        return entry[1]
+
+    def put(self, digest: str, principal: Principal) -> None:
+        if len(self._entries) >= self.max_entries:
+            self._entries.clear()
+        self._entries[digest] = (time.monotonic() + self.ttl_s, principal)
+
+
+def _bearer(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise ApiError(401, "Missing Authorization header: send 'Authorization: Bearer <API key>'")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "Malformed Authorization header: expected 'Bearer <API key>'")
+    return token.strip()
+
+
+async def authenticate(request: Request) -> Principal:
+    state = request.app.state
+    token = _bearer(request)
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    principal = state.principal_cache.get(digest)
+    if principal is None:
+        try:
+            reply = await state.clients.call(
+                state.clients.auth.Authenticate, auth_pb2.AuthenticateRequest(token=token)
+            )
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+                raise ApiError(401, "Invalid or revoked API key") from None
+            raise from_grpc(exc) from None
+        principal = Principal(reply.user.id, reply.user.name, reply.key.id)
+        state.principal_cache.put(digest, principal)
+    return principal
+
+
+async def consume(request: Request, response: Response, principal: Principal, bucket: int) -> None:
+    """Count the request against a quota bucket; 429 with Retry-After when it is used up."""
+    clients = request.app.state.clients
+    reply = await clients.call(
+        clients.auth.ConsumeQuota, auth_pb2.ConsumeQuotaRequest(key_id=principal.key_id, bucket=bucket)
+    )
+    headers = {
+        "RateLimit-Limit": str(reply.limit),
+        "RateLimit-Remaining": str(max(0, reply.remaining)),
+        "RateLimit-Reset": str(reply.reset_seconds),
+    }
+    if not reply.allowed:
+        what = "daily chat quota" if bucket == auth_pb2.QUOTA_BUCKET_CHAT else "rate limit"
+        raise ApiError(
+            429,
+            f"Too many requests: the {what} of {reply.limit} for this API key is used up; "
+            f"retry in {reply.reset_seconds} s",
+            "rate_limited",
+            headers={**headers, "Retry-After": str(max(1, reply.reset_seconds))},
+        )
+    if bucket == auth_pb2.QUOTA_BUCKET_REQUESTS:
+        response.headers.update(headers)
+
+
+async def require_principal(request: Request, response: Response) -> Principal:
+    """FastAPI dependency: an authenticated caller within their per-minute request quota."""
+    principal = await authenticate(request)
+    await consume(request, response, principal, auth_pb2.QUOTA_BUCKET_REQUESTS)
+    return principal

@@ -1,0 +1,40 @@
+"""Signed downloads: `/v1/files/{token}` serves one blob while its HMAC token is valid."""
+
+from __future__ import annotations
+
+import asyncio
+import mimetypes
+
+from fastapi import APIRouter, Request, Response
+
+from printforge.runtime.blobs import BlobNotFound
+from printforge.runtime.signing import InvalidSignature, verify_blob_token
+from services.gateway.errors import ApiError
+
+router = APIRouter(tags=["files"])
+
+_TYPES = {
+    ".stl": "model/stl",
+    ".glb": "model/gltf-binary",
+    ".obj": "model/obj",
+    ".3mf": "model/3mf",
+    ".step": "model/step",
+    ".png": "image/png",
+}
+
+
+@router.get("/v1/files/{token}", summary="Download a file through a signed URL (valid 1 hour)")
+async def download(token: str, request: Request) -> Response:
+    state = request.app.state
+    try:
+        key = verify_blob_token(token, state.settings.signing_key)
+    except InvalidSignature as exc:
+        raise ApiError(403, str(exc), "invalid_signature") from None
+    try:
+        data = await asyncio.to_thread(state.blobs.get, key)
+    except BlobNotFound:
+        raise ApiError(404, "the file no longer exists") from None
+    name = key.rsplit("/", 1)[-1]
+    ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    media = _TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})

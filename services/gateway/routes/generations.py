@@ -1,0 +1,251 @@
+"""The Meshra generation API under /api/v1 (starters, gifts, params, chat, generations) and the
+authenticated file downloads under /generated/{id}/part.{ext} (see the meshra-api seed).
+
+File URLs in responses point at /generated/..., not at signed /v1/files links: Meshra clients
+download them with their API key, and the route checks the generation's owner every time
+(403 for another user's generation, 404 for an unknown one).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import UTC, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import BaseModel, Field
+
+from printforge.auth.v1 import auth_pb2
+from printforge.generator.v1 import generator_pb2 as pb
+from printforge.runtime.blobs import BlobNotFound
+from services.gateway.errors import ApiError
+from services.gateway.principal import Principal, consume, require_principal
+from services.gateway.schemas import ErrorBody
+
+# A synchronous render (cold worker, a long gift text) can take tens of seconds.
+RENDER_TIMEOUT_S = 180.0
+URL_FIELDS = {"glb": "glbUrl", "step": "stepUrl", "stl": "stlUrl", "3mf": "threeMfUrl", "png": "pngUrl"}
+MEDIA_TYPES = {
+    "glb": "model/gltf-binary",
+    "step": "model/step",
+    "stl": "model/stl",
+    "3mf": "model/3mf",
+    "png": "image/png",
+}
+
+Caller = Annotated[Principal, Depends(require_principal)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorBody} for code in (400, 401, 403, 404, 429, 500)
+}
+
+router = APIRouter(prefix="/api/v1", tags=["meshra"], responses=ERRORS)
+files_router = APIRouter(tags=["meshra"], responses=ERRORS)
+
+
+class StarterRequest(BaseModel):
+    params: dict[str, Any] = Field(default_factory=dict, description="Overrides of the starter's params.")
+
+
+class GiftRequest(BaseModel):
+    templateId: str = Field(description="Gift template id, e.g. coaster.")
+    config: dict[str, Any] = Field(default_factory=dict, description="Values of the gift's params.")
+
+
+class ParamsRequest(BaseModel):
+    params: dict[str, Any] = Field(description="New values, merged over the current ones.")
+
+
+class ChatRequest(BaseModel):
+    prompt: str = Field(description="What to make, or how to change generationId.")
+    generationId: str | None = Field(None, description="Refine this generation (makes a new version).")
+
+
+class ChatAccepted(BaseModel):
+    generationId: str
+    status: str
+
+
+class GenerationBody(BaseModel):
+    generationId: str
+    status: str = Field(description="processing, completed or failed.")
+    version: int
+    source: str
+    templateId: str
+    glbUrl: str | None
+    stepUrl: str | None
+    stlUrl: str | None
+    threeMfUrl: str | None
+    pngUrl: str | None
+    paramManifest: list[dict[str, Any]]
+    paramValues: dict[str, Any]
+    analysis: dict[str, Any] | None = Field(description="Printability analysis of the STL handed out.")
+    interpretation: dict[str, Any] | None = Field(None, description="What the planner understood (chat).")
+    error: str | None = None
+    createdAt: str = Field(description="When this version was created, ISO-8601 UTC with milliseconds.")
+    updatedAt: str
+
+
+def iso8601(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _base_url(request: Request) -> str:
+    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
+
+
+def generation_body(gen: pb.Generation, request: Request, *, latest: bool = True) -> dict[str, Any]:
+    """The Meshra generation object; file URLs name a version unless it is the latest one."""
+    base = _base_url(request)
+    suffix = "" if latest else f"?version={gen.version}"
+    urls = {
+        name: f"{base}/generated/{gen.id}/part.{fmt}{suffix}" if fmt in gen.files else None
+        for fmt, name in URL_FIELDS.items()
+    }
+    return {
+        "generationId": gen.id,
+        "status": gen.status,
+        "version": gen.version,
+        "source": gen.source,
+        "templateId": gen.template_id,
+        **urls,
+        "paramManifest": json.loads(gen.param_manifest_json or "[]"),
+        "paramValues": json.loads(gen.param_values_json or "{}"),
+        "analysis": json.loads(gen.analysis_json) if gen.analysis_json else None,
+        "interpretation": json.loads(gen.interpretation_json) if gen.interpretation_json else None,
+        "error": gen.error_message or None,
+        "createdAt": iso8601(gen.created_at_ms),
+        "updatedAt": iso8601(gen.updated_at_ms),
+    }
+
+
+async def _get(request: Request, owner: str, generation_id: str, version: int = 0) -> pb.Generation:
+    clients = request.app.state.clients
+    reply = await clients.call(
+        clients.generator.GetGeneration,
+        pb.GetGenerationRequest(owner=owner, generation_id=generation_id, version=version),
+    )
+    return reply.generation
+
+
+@router.post(
+    "/starters/{starter_id}", response_model=GenerationBody, summary="Render a starter (cached per user)"
+)
+async def create_starter(
+    starter_id: str,
+    request: Request,
+    principal: Caller,
+    body: Annotated[StarterRequest | None, Body()] = None,
+) -> dict[str, Any]:
+    clients = request.app.state.clients
+    params = body.params if body is not None else {}
+    reply = await clients.call(
+        clients.generator.CreateGeneration,
+        pb.CreateGenerationRequest(
+            owner=principal.user_id, starter_id=starter_id, params_json=json.dumps(params)
+        ),
+        timeout_s=RENDER_TIMEOUT_S,
+    )
+    # A cached generation may have been edited since: its URLs name the version returned.
+    return generation_body(reply.generation, request, latest=not reply.cached)
+
+
+@router.post("/gifts", response_model=GenerationBody, summary="Render a gift template")
+async def create_gift(body: GiftRequest, request: Request, principal: Caller) -> dict[str, Any]:
+    clients = request.app.state.clients
+    gift = pb.GiftSource(template_id=body.templateId, config_json=json.dumps(body.config))
+    reply = await clients.call(
+        clients.generator.CreateGeneration,
+        pb.CreateGenerationRequest(owner=principal.user_id, gift=gift),
+        timeout_s=RENDER_TIMEOUT_S,
+    )
+    return generation_body(reply.generation, request, latest=not reply.cached)
+
+
+@router.post(
+    "/generations/{generation_id}/params",
+    response_model=GenerationBody,
+    summary="Re-render with new param values (bumps the version)",
+)
+async def update_params(
+    generation_id: str, body: ParamsRequest, request: Request, principal: Caller
+) -> dict[str, Any]:
+    clients = request.app.state.clients
+    reply = await clients.call(
+        clients.generator.UpdateGenerationParams,
+        pb.UpdateGenerationParamsRequest(
+            owner=principal.user_id, generation_id=generation_id, params_json=json.dumps(body.params)
+        ),
+        timeout_s=RENDER_TIMEOUT_S,
+    )
+    return generation_body(reply.generation, request)
+
+
+@router.get("/generations/{generation_id}", response_model=GenerationBody, summary="Poll a generation")
+async def get_generation(
+    generation_id: str,
+    request: Request,
+    principal: Caller,
+    version: Annotated[int, Query(ge=1, description="A past version; the latest when omitted.")]
+    | None = None,
+) -> dict[str, Any]:
+    gen = await _get(request, principal.user_id, generation_id, version or 0)
+    return generation_body(gen, request, latest=version is None)
+
+
+@router.get(
+    "/generations/{generation_id}/versions",
+    response_model=list[GenerationBody],
+    summary="Every version of a generation, oldest first",
+)
+async def list_versions(generation_id: str, request: Request, principal: Caller) -> list[dict[str, Any]]:
+    clients = request.app.state.clients
+    reply = await clients.call(
+        clients.generator.ListGenerationVersions,
+        pb.ListGenerationVersionsRequest(owner=principal.user_id, generation_id=generation_id),
+    )
+    latest = max((v.version for v in reply.versions), default=0)
+    return [generation_body(v, request, latest=v.version == latest) for v in reply.versions]
+
+
+@router.post("/chat", response_model=ChatAccepted, status_code=202, summary="Generate from a prompt (async)")
+async def chat(body: ChatRequest, request: Request, response: Response, principal: Caller) -> dict[str, str]:
+    await consume(request, response, principal, auth_pb2.QUOTA_BUCKET_CHAT)
+    clients = request.app.state.clients
+    source = pb.ChatSource(prompt=body.prompt, generation_id=body.generationId or "")
+    reply = await clients.call(
+        clients.generator.CreateGeneration, pb.CreateGenerationRequest(owner=principal.user_id, chat=source)
+    )
+    return {"generationId": reply.generation.id, "status": reply.generation.status}
+
+
+@files_router.get(
+    "/generated/{generation_id}/{filename}",
+    summary="Download a generated file (part.glb, part.step, part.stl, part.3mf, part.png)",
+    responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
+)
+async def download(
+    generation_id: str,
+    filename: str,
+    request: Request,
+    principal: Caller,
+    version: Annotated[int, Query(ge=1)] | None = None,
+) -> Response:
+    stem, _, fmt = filename.partition(".")
+    if stem != "part" or fmt not in MEDIA_TYPES:
+        raise ApiError(404, f"no file {filename!r}; expected part.{{{','.join(MEDIA_TYPES)}}}")
+    gen = await _get(request, principal.user_id, generation_id, version or 0)
+    key = gen.files.get(fmt)
+    if key is None:
+        raise ApiError(
+            404, f"generation {generation_id} version {gen.version} has no {fmt} file ({gen.status})"
+        )
+    try:
+        data = await asyncio.to_thread(request.app.state.blobs.get, key)
+    except BlobNotFound:
+        raise ApiError(404, "the file no longer exists") from None
+    return Response(
+        data,
+        media_type=MEDIA_TYPES[fmt],
+        headers={"Content-Disposition": f'attachment; filename="{generation_id}-v{gen.version}.{fmt}"'},
+    )

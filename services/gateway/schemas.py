@@ -1,0 +1,93 @@
+"""Pydantic models of the REST bodies, so the served OpenAPI document matches the responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+    message: str
+
+
+class CreatePrintTaskRequest(BaseModel):
+    input_task_id: str | None = Field(None, description="A SUCCEEDED task you own; takes priority.")
+    model_url: str | None = Field(None, description="http(s) or data: URL of the model (max 100 MB).")
+    unit: str | None = Field(None, description="Unit of unit-less formats: mm (default), cm, m, in.")
+    printer: str | None = Field(None, description="Analyze only: printer name for the build-volume check.")
+
+
+class CreateTaskResponse(BaseModel):
+    result: str = Field(description="The id of the new task.")
+
+
+class TaskError(BaseModel):
+    message: str
+
+
+class PrintabilityMetrics(BaseModel):
+    is_watertight: bool
+    volume: float
+    non_manifold_edges: int
+    degenerate_faces: int
+    holes: int
+
+
+class Printability(BaseModel, extra="allow"):
+    version: str = Field(alias="_version")
+    status: str
+    issue_count: int | None = None
+    error_count: int | None = None
+    warning_count: int | None = None
+    metrics: PrintabilityMetrics | None = None
+    evaluated_at: int
+
+
+class PrintTaskBase(BaseModel):
+    id: str
+    type: str
+    status: str
+    progress: int
+    preceding_tasks: int
+    created_at: int
+    started_at: int
+    finished_at: int
+    expires_at: int
+    task_error: TaskError | None
+    consumed_credits: int
+
+
+class AnalyzeTask(PrintTaskBase):
+    printability: Printability | None
+
+
+class RepairTask(PrintTaskBase):
+    model_urls: dict[str, str]
+    thumbnail_url: str
+    texture_urls: list[str]
+    repair: dict[str, Any] | None = Field(None, description="Steps that ran, before/after metrics.")
+
+
+class ApiKeyOut(BaseModel):
+    id: str
+    prefix: str
+    last_four: str
+    name: str
+    created_at: int
+    last_used_at: int | None
+    revoked_at: int | None
+
+
+class CreatedApiKey(ApiKeyOut):
+    key: str = Field(description="The API key itself. Shown once: store it now.")
+
+
+class CreateApiKeyRequest(BaseModel):
+    name: str = ""

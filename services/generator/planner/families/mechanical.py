@@ -1,0 +1,317 @@
+"""Mechanical parts: L-bracket, pipe flange, involute spur gear, NEMA motor plate.
+
+These carry domain rules the generic families lack: bolt holes "in each leg", a
+flange's default bolt circle, gear outside diameter m·(z+2), NEMA screw spacing.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+import cadquery as cq
+
+from services.generator.manifest import Param, ParamError
+from services.generator.planner import standards
+from services.generator.planner.families.base import Family, Outline, Site, count, first, length
+from services.generator.planner.phrases import Context
+
+
+class LBracket(Family):
+    name = "l_bracket"
+    title = "L-bracket / angle bracket"
+    keywords = (
+        (r"\bl[- ]?(?:shaped )?brackets?\b|\bangle brackets?\b|\bcorner brackets?\b|\bangle iron\b", 10),
+    )
+    roles: ClassVar[Mapping[str, str]] = {
+        "width": "width",
+        "thickness": "thickness",
+        "leg": "leg_a",
+        "length": "leg_a",
+        "height": "leg_b",
+    }
+    hole_default = "per_leg"
+
+    def params(self) -> tuple[Param, ...]:
+        return (
+            length("width", "Width (along the bend)", 30),
+            length("leg_a", "Horizontal leg length", 40),
+            length("leg_b", "Vertical leg length", 40),
+            length("thickness", "Thickness", 4),
+        )
+
+    def fill(self, ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        width = ctx.take("width")
+        thickness = ctx.take("thickness")
+        leg_a = ctx.take("leg")
+        leg_b = ctx.take("leg")
+        if leg_a is None:
+            leg_a = ctx.take("length")
+            leg_b = first(leg_b, ctx.take("height"))
+        elif leg_b is None:
+            leg_b = first(ctx.take("length", "height"), ctx.take_bare("second leg"))
+        if leg_a is not None and leg_b is None:
+            leg_b = leg_a
+            ctx.assumed.append("both legs equally long")
+        for key, value in (("width", width), ("leg_a", leg_a), ("leg_b", leg_b), ("thickness", thickness)):
+            if value is not None:
+                out[key] = value
+        return out
+
+    def check(self, p: Mapping[str, Any]) -> None:
+        if p["thickness"] >= min(p["leg_a"], p["leg_b"]):
+            raise ParamError({"thickness": "legs must be longer than the bracket is thick"})
+
+    def build(self, p: Mapping[str, Any]) -> cq.Workplane:
+        a, b, t = p["leg_a"], p["leg_b"], p["thickness"]
+        pts = [(0, 0), (a, 0), (a, t), (t, t), (t, b), (0, b)]
+        profile = cq.Workplane("XZ").polyline(pts).close().extrude(p["width"] / 2, both=True)
+        return profile.translate((-a / 2, 0, 0))
+
+    def outline(self, p: Mapping[str, Any]) -> Outline:
+        return Outline("rect", p["leg_a"], p["width"], p["thickness"])
+
+    def sites(self, pattern: Mapping[str, Any], p: Mapping[str, Any]) -> list[Site] | None:
+        if pattern["kind"] != "per_leg":
+            return None
+        a, b, t, w = p["leg_a"], p["leg_b"], p["thickness"], p["width"]
+        n = pattern["count"]
+        ys = [-w / 2 + w * (i + 0.5) / n for i in range(n)]
+        horizontal = [Site(-a / 2 + (t + a) / 2, y, t, (0, 0, -1), t) for y in ys]
+        vertical = [Site(-a / 2 + t, y, (t + b) / 2, (-1, 0, 0), t) for y in ys]
+        return horizontal + vertical
+
+
+class Flange(Family):
+    name = "flange"
+    title = "Pipe flange"
+    keywords = ((r"\bflanges?\b", 10), (r"\bpipe\b|\bblind\b|\bslip[- ]on\b", 1))
+    roles: ClassVar[Mapping[str, str]] = {
+        "od": "outer_diameter",
+        "diameter": "outer_diameter",
+        "thickness": "thickness",
+        "bore": "bore",
+    }
+
+    def params(self) -> tuple[Param, ...]:
+        return (
+            length("outer_diameter", "Outer diameter", 80),
+            length("thickness", "Thickness", 10),
+            length("bore", "Bore diameter", 30, minimum=0),
+        )
+
+    def fill(self, ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        radius = ctx.take("radius")
+        od = first(
+            ctx.take("od", "diameter"), radius * 2 if radius else None, ctx.take_bare("outer diameter")
+        )
+        thickness = ctx.take("thickness", "height")
+        bore = ctx.take("bore", "id")
+        for key, value in (("outer_diameter", od), ("thickness", thickness), ("bore", bore)):
+            if value is not None:
+                out[key] = value
+        return out
+
+    def check(self, p: Mapping[str, Any]) -> None:
+        if p["bore"] >= p["outer_diameter"]:
+            raise ParamError({"bore": "bore must be smaller than the outer diameter"})
+
+    def build(self, p: Mapping[str, Any]) -> cq.Workplane:
+        body = cq.Workplane("XY").circle(p["outer_diameter"] / 2)
+        if p["bore"] > 0:
+            body = body.circle(p["bore"] / 2)
+        return body.extrude(p["thickness"])
+
+    def outline(self, p: Mapping[str, Any]) -> Outline:
+        od = p["outer_diameter"]
+        return Outline("circle", od, od, p["thickness"], inner=p["bore"])
+
+    def default_features(self, p: Mapping[str, Any], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if any(f["type"] == "hole" for f in features):
+            return []
+        ring = (p["outer_diameter"] - p["bore"]) / 2
+        diameter = round(max(3.0, min(ring / 3, 18.0)), 1)
+        return [
+            {"type": "hole", "diameter": diameter, "depth": None, "pattern": {"kind": "circle", "count": 4}}
+        ]
+
+
+class SpurGear(Family):
+    name = "spur_gear"
+    title = "Spur gear (involute)"
+    keywords = ((r"\bspur gears?\b", 10), (r"\bgears?\b|\bcog(?:wheel)?s?\b|\bpinions?\b", 8))
+    roles: ClassVar[Mapping[str, str]] = {
+        "thickness": "thickness",
+        "height": "thickness",
+        "width": "thickness",
+        "bore": "bore",
+        "id": "bore",
+    }
+
+    def params(self) -> tuple[Param, ...]:
+        return (
+            Param("module", "Module", "number", 1.0, unit="mm", min=0.2, max=20, step=0.05, group="teeth"),
+            count("teeth", "Number of teeth", 20, minimum=6, maximum=300),
+            Param(
+                "pressure_angle", "Pressure angle", "number", 20.0, unit="°", min=14.5, max=30, group="teeth"
+            ),
+            length("thickness", "Thickness", 8),
+            length("bore", "Bore diameter", 5, minimum=0),
+        )
+
+    def fill(self, ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        module = ctx.take_raw("module", "module")
+        teeth = ctx.take_count("teeth", "teeth")
+        angle = ctx.take_raw("angle", "pressure angle")
+        od = ctx.take("od", "diameter")
+        if od is not None and module is None and teeth:
+            module = round(od / (teeth + 2), 3)
+        if od is not None and teeth is None:
+            module = first(module, 1.0)
+            teeth = max(6, round(od / module - 2))
+        for key, value in (
+            ("module", module),
+            ("teeth", teeth),
+            ("pressure_angle", angle),
+            ("thickness", ctx.take("thickness", "height", "width")),
+            ("bore", ctx.take("bore", "id")),
+        ):
+            if value is not None:
+                out[key] = value
+        return out
+
+    def check(self, p: Mapping[str, Any]) -> None:
+        root = p["module"] * (p["teeth"] - 2.5)
+        if p["bore"] >= root - 2 * p["module"]:
+            raise ParamError({"bore": f"bore must leave material inside the root diameter {root:.2f} mm"})
+
+    def build(self, p: Mapping[str, Any]) -> cq.Workplane:
+        outer = gear_wire(p["module"], p["teeth"], math.radians(p["pressure_angle"]))
+        inner = [cq.Wire.makeCircle(p["bore"] / 2, cq.Vector(), cq.Vector(0, 0, -1))] if p["bore"] > 0 else []
+        face = cq.Face.makeFromWires(outer, inner)
+        return cq.Workplane("XY").add(cq.Solid.extrudeLinear(face, cq.Vector(0, 0, p["thickness"])))
+
+    def outline(self, p: Mapping[str, Any]) -> Outline:
+        root = p["module"] * (p["teeth"] - 2.5)
+        return Outline("circle", root, root, p["thickness"], inner=p["bore"])
+
+
+def gear_wire(module: float, teeth: int, alpha: float, steps: int = 5) -> cq.Wire:
+    """Closed involute spur-gear outline, tooth 0 centred on +X with its tip at r = m(z+2)/2.
+
+    Each flank is one spline through involute points, tips and roots are arcs, so a
+    20-tooth gear has ~100 edges instead of hundreds of polyline segments.
+    """
+    rp = module * teeth / 2
+    rb = rp * math.cos(alpha)
+    ra = rp + module
+    rf = rp - 1.25 * module
+
+    def inv(a: float) -> float:
+        return math.tan(a) - a
+
+    half = math.pi / (2 * teeth) + inv(alpha)
+
+    def flank_angle(r: float) -> float:
+        return half - inv(math.acos(min(1.0, rb / r)))
+
+    def at(r: float, a: float) -> cq.Vector:
+        return cq.Vector(r * math.cos(a), r * math.sin(a), 0)
+
+    start = max(rf, rb)
+    radii = [start + (ra - start) * i / steps for i in range(steps + 1)]
+    pitch = 2 * math.pi / teeth
+    edges: list[cq.Edge] = []
+    for i in range(teeth):
+        c = i * pitch
+        left = [at(r, c - flank_angle(r)) for r in radii]
+        right = [at(r, c + flank_angle(r)) for r in reversed(radii)]
+        root_in, root_out = at(rf, c - flank_angle(start)), at(rf, c + flank_angle(start))
+        if rf < rb:
+            edges.append(cq.Edge.makeLine(root_in, left[0]))
+        edges.append(cq.Edge.makeSpline(left))
+        edges.append(cq.Edge.makeThreePointArc(left[-1], at(ra, c), right[0]))
+        edges.append(cq.Edge.makeSpline(right))
+        if rf < rb:
+            edges.append(cq.Edge.makeLine(right[-1], root_out))
+        next_in = at(rf, c + pitch - flank_angle(start))
+        edges.append(
+            cq.Edge.makeThreePointArc(root_out if rf < rb else right[-1], at(rf, c + pitch / 2), next_in)
+        )
+    return cq.Wire.assembleEdges(edges)
+
+
+class NemaPlate(Family):
+    name = "nema_plate"
+    title = "NEMA stepper motor mount plate"
+    keywords = ((r"\bnema\s*\d+", 11), (r"\bstepper\b|\bmotor (?:mount|plate|bracket)\b", 8))
+    roles: ClassVar[Mapping[str, str]] = {
+        "thickness": "thickness",
+        "height": "thickness",
+        "size": "size",
+        "width": "size",
+        "side": "size",
+    }
+
+    def params(self) -> tuple[Param, ...]:
+        return (
+            Param("nema", "NEMA frame size", "enum", 17, options=tuple(standards.NEMA), group="motor"),
+            length("thickness", "Thickness", 5),
+            length("size", "Plate size", 0, minimum=0, description="0 = the motor face width"),
+            length("pilot_clearance", "Pilot hole clearance", 0.5, minimum=0, maximum=5, group="motor"),
+        )
+
+    def fill(self, ctx: Context) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        match = re.search(r"\bnema\s*(\d+)", ctx.text)
+        if match:
+            ctx.take_span(match.start(), match.end())
+            frame = int(match.group(1))
+            if frame in standards.NEMA:
+                out["nema"] = frame
+            else:
+                ctx.notes.append(f"NEMA {frame} is not a known frame; known: {sorted(standards.NEMA)}")
+        ctx.has(r"\bstepper\b|\bmotor\b|\bmount(?:ing)?\b|\bplate\b")
+        thickness = ctx.take("thickness", "height")
+        if thickness is not None:
+            out["thickness"] = thickness
+        size = first(ctx.take("size", "width", "side"), (ctx.take_group("plate size") or (None,))[0])
+        if size is not None:
+            out["size"] = size
+        return out
+
+    def dims(self, p: Mapping[str, Any]) -> tuple[float, float, float, float]:
+        face, spacing, pilot, screw = standards.NEMA[p["nema"]]
+        return p["size"] or face, spacing, pilot + p["pilot_clearance"], screw
+
+    def check(self, p: Mapping[str, Any]) -> None:
+        size, spacing, _, screw = self.dims(p)
+        if size < spacing + standards.thread(screw).clearance() + 2:
+            raise ParamError({"size": f"{size:g} mm plate cannot hold screws {spacing:g} mm apart"})
+
+    def build(self, p: Mapping[str, Any]) -> cq.Workplane:
+        size, spacing, pilot, screw = self.dims(p)
+        hole = standards.thread(screw).clearance()
+        t = p["thickness"]
+        half = spacing / 2
+        screws = [(-half, -half), (-half, half), (half, -half), (half, half)]
+        cutters = (
+            cq.Workplane("XY")
+            .circle(pilot / 2)
+            .extrude(t + 2)
+            .union(cq.Workplane("XY").pushPoints(screws).circle(hole / 2).extrude(t + 2))
+            .translate((0, 0, -1))
+        )
+        return cq.Workplane("XY").box(size, size, t, centered=(True, True, False)).cut(cutters)
+
+    def outline(self, p: Mapping[str, Any]) -> Outline:
+        size, _, pilot, _ = self.dims(p)
+        return Outline("rect", size, size, p["thickness"], inner=pilot)
+
+
+FAMILIES: tuple[Family, ...] = (LBracket(), Flange(), SpurGear(), NemaPlate())

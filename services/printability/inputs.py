@@ -1,0 +1,119 @@
+"""Turn a create request (model_url or input_task_id) into bytes ready for a worker.
+
+The Meshy seeds decide the status codes, so the checks happen at creation time: a bad,
+unsafe or oversized URL is a 400 before any task exists; input_task_id must be a UUID of a
+SUCCEEDED task of the caller (analyze answers 403 for another user's task, repair 404).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from printforge.runtime.blobs import BlobStore
+from printforge.runtime.safe_fetch import FetchError, fetch_url
+from printforge.runtime.tasks.model import SUCCEEDED
+from printforge.runtime.tasks.store import TaskStore
+from printforge.runtime.url_policy import AddressPolicy, UnsafeURLError
+from services.printability.store import ANALYZE, REPAIR
+
+ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf"})
+REPAIR_EXTENSIONS = frozenset({".glb", ".stl", ".obj"})
+UNITS = ("mm", "cm", "m", "in")
+
+_MIME_EXTENSIONS = {
+    "model/stl": ".stl",
+    "application/sla": ".stl",
+    "model/x.stl-binary": ".stl",
+    "model/gltf-binary": ".glb",
+    "model/gltf+json": ".gltf",
+    "model/obj": ".obj",
+    "model/3mf": ".3mf",
+    "application/vnd.ms-package.3dmanufacturing-3dmodel+xml": ".3mf",
+    "application/ply": ".ply",
+}
+
+
+class InputError(Exception):
+    """A request the caller must fix; `status` is the HTTP status the seed prescribes."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ResolvedInput:
+    blob_key: str
+    filename: str
+    description: dict[str, Any]
+    # The source task's printability, when analyzing an already analyzed task (ready at once).
+    cached_result: dict[str, Any] | None = None
+
+
+def _filename_for(fetched_filename: str, content_type: str | None) -> str:
+    """Data URLs carry no file name: derive the extension from the MIME type, else let the loader sniff."""
+    if "." in fetched_filename:
+        return fetched_filename
+    ext = _MIME_EXTENSIONS.get((content_type or "").split(";")[0].strip().lower(), "")
+    return f"model{ext}"
+
+
+async def resolve_input(
+    *,
+    kind: str,
+    owner: str,
+    model_url: str,
+    input_task_id: str,
+    store: TaskStore,
+    blobs: BlobStore,
+    max_bytes: int,
+    address_policy: AddressPolicy | None = None,
+) -> ResolvedInput:
+    if input_task_id:
+        return _from_task(kind, owner, input_task_id, store, blobs)
+    if not model_url:
+        raise InputError(400, "Missing parameter: provide either input_task_id or model_url")
+    allowed = ANALYZE_EXTENSIONS if kind == ANALYZE else REPAIR_EXTENSIONS
+    kwargs: dict[str, Any] = {"allowed_extensions": allowed, "max_bytes": max_bytes}
+    if address_policy is not None:
+        kwargs["policy"] = address_policy
+    try:
+        fetched = await fetch_url(model_url, **kwargs)
+    except UnsafeURLError as exc:
+        raise InputError(400, f"Invalid model URL: {exc}") from None
+    except FetchError as exc:
+        raise InputError(400, f"Cannot fetch model_url: {exc}") from None
+    filename = _filename_for(fetched.filename, fetched.content_type)
+    key = f"{kind}/inputs/{uuid.uuid4().hex}/{filename}"
+    blobs.put(key, fetched.data)
+    shown_url = "data:" if model_url.startswith("data:") else model_url
+    return ResolvedInput(key, filename, {"model_url": shown_url, "size_bytes": len(fetched.data)})
+
+
+def _from_task(kind: str, owner: str, task_id: str, store: TaskStore, blobs: BlobStore) -> ResolvedInput:
+    try:
+        uuid.UUID(task_id)
+    except ValueError:
+        raise InputError(400, f"Invalid UUID: input_task_id {task_id!r} is not a valid UUID") from None
+    source = store.get(task_id)
+    if source is None:
+        raise InputError(404, "Task not found")
+    if source.owner != owner:
+        # The analyze seed answers 403 for another user's task; the repair seed 404.
+        if kind == ANALYZE:
+            raise InputError(403, "The task is owned by a different user")
+        raise InputError(404, "Task not found")
+    if source.status != SUCCEEDED:
+        raise InputError(400, f"Task not succeeded: the referenced task is {source.status}")
+    if kind == REPAIR or source.kind == REPAIR:
+        key = (source.result or {}).get("model_blobs", {}).get("glb")
+        if not key or not blobs.exists(key):
+            raise InputError(400, "Missing GLB: the referenced task has no GLB asset to repair")
+        return ResolvedInput(key, "model.glb", {"input_task_id": task_id})
+    key = source.input.get("blob_key", "")
+    if not key or not blobs.exists(key):
+        raise InputError(404, "The underlying model file is no longer available in storage")
+    cached = source.result if source.kind == ANALYZE else None
+    return ResolvedInput(key, source.input.get("filename", "model"), {"input_task_id": task_id}, cached)

@@ -1,0 +1,49 @@
+"""Work that runs inside a spawned worker process (parsing untrusted files is never done in
+the service process: a hostile file can at worst crash or exhaust one worker).
+
+Functions here are module-level so the worker pool can pickle a reference to them; they
+turn loader errors into TaskFailure so the task fails with a message that says why.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from printforge.runtime.tasks.runner import TaskFailure
+from printforge.runtime.tasks.workers import report_progress
+
+
+def analyze_file(data: bytes, filename: str, unit: str, printer: str | None) -> dict[str, Any]:
+    """The printability report of one file."""
+    from services.printability.analyze import analyze
+    from services.printability.mesh_io import MeshLoadError, load_mesh
+
+    try:
+        mesh = load_mesh(data, filename, unit)
+    except MeshLoadError as exc:
+        raise TaskFailure(f"cannot read the model: {exc}") from None
+    report_progress(50)
+    try:
+        return analyze(mesh, printer=printer)
+    except (KeyError, ValueError) as exc:  # unknown printer name
+        raise TaskFailure(str(exc).strip("'\"")) from None
+
+
+def repair_file(data: bytes, filename: str, unit: str) -> tuple[bytes, str, dict[str, Any]]:
+    """Repair one file; returns (output bytes, output format, repair report)."""
+    from services.printability.mesh_export import export_mesh
+    from services.printability.mesh_io import MeshLoadError, load_mesh
+    from services.printability.repair import repair
+
+    try:
+        mesh = load_mesh(data, filename, unit)
+    except MeshLoadError as exc:
+        raise TaskFailure(f"cannot read the model: {exc}") from None
+    if not mesh.has_triangles:
+        raise TaskFailure("the model holds no triangles to repair")
+    report_progress(20)
+    result = repair(mesh, progress=lambda p: report_progress(20 + p * 70 // 100))
+    fmt = mesh.source_format
+    out = export_mesh(result.vertices, result.faces, fmt, unit=unit)
+    report_progress(100)
+    return out, fmt, result.report()

@@ -1,0 +1,128 @@
+"""Winding: make neighbouring faces agree, then turn every body outward (or inward for a cavity).
+
+Consistency is a parity propagation over the face graph (two faces sharing an edge must traverse it in
+opposite directions); the Python BFS only runs on components that actually disagree, so clean meshes
+pay one vectorised check. Outward is decided per body with the divergence-theorem signed volume, and a
+body lying inside another (a cavity shell) is turned inward by nesting parity, as slicers read it.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from services.printability import topology
+from services.printability.repair_steps.nonmanifold import face_edges
+from services.printability.repair_steps.work import WorkMesh
+
+
+def _face_links(work: WorkMesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(f1, f2, same_direction) for every edge used by exactly two faces."""
+    faces = work.faces
+    order, starts, counts = face_edges(work)
+    pair = starts[counts == 2]
+    h1, h2 = order[pair], order[pair + 1]
+    same = faces.ravel()[h1] == faces.ravel()[h2]
+    return h1 // 3, h2 // 3, same
+
+
+def make_consistent(work: WorkMesh) -> int:
+    """Flip faces so that every two-face edge is traversed both ways. Returns faces flipped."""
+    f1, f2, same = _face_links(work)
+    if not same.any():
+        return 0
+    m = len(work.faces)
+    component = topology.connected_components(m, np.column_stack([f1, f2]))
+    todo = np.zeros(m, dtype=bool)
+    todo[np.isin(component, component[f1[same]])] = True
+    # CSR adjacency restricted to the components that need work.
+    keep = todo[f1]
+    src = np.concatenate([f1[keep], f2[keep]])
+    dst = np.concatenate([f2[keep], f1[keep]])
+    flag = np.concatenate([same[keep], same[keep]])
+    order = np.argsort(src, kind="stable")
+    src, dst, flag = src[order], dst[order], flag[order]
+    bounds = np.searchsorted(src, np.arange(m + 1))
+    dst_list, flag_list, bounds_list = dst.tolist(), flag.tolist(), bounds.tolist()
+    flip = [False] * m
+    seen = [False] * m
+    for seed in np.flatnonzero(todo).tolist():
+        if seen[seed]:
+            continue
+        seen[seed] = True
+        queue = deque([seed])
+        while queue:
+            f = queue.popleft()
+            for k in range(bounds_list[f], bounds_list[f + 1]):
+                g = dst_list[k]
+                if not seen[g]:
+                    seen[g] = True
+                    flip[g] = flip[f] ^ flag_list[k]
+                    queue.append(g)
+    flip_mask = np.array(flip, dtype=bool)
+    work.faces = np.where(flip_mask[:, None], work.faces[:, [0, 2, 1]], work.faces)
+    return int(np.count_nonzero(flip_mask))
+
+
+def bodies(work: WorkMesh) -> np.ndarray:
+    """Body label per face: faces connected through shared edges."""
+
+    def compute(w: WorkMesh) -> np.ndarray:
+        f1, f2, _ = _face_links(w)
+        return topology.connected_components(len(w.faces), np.column_stack([f1, f2]))
+
+    return work.cached("bodies", compute)
+
+
+def _winding_number(point: np.ndarray, corners: np.ndarray) -> float:
+    """Generalized winding number of a closed triangle set around `point` (van Oosterom-Strackee)."""
+    a = corners[:, 0] - point
+    b = corners[:, 1] - point
+    c = corners[:, 2] - point
+    la, lb, lc = (np.linalg.norm(x, axis=1) for x in (a, b, c))
+    numerator = np.einsum("ij,ij->i", a, np.cross(b, c))
+    denominator = (
+        la * lb * lc
+        + np.einsum("ij,ij->i", a, b) * lc
+        + np.einsum("ij,ij->i", b, c) * la
+        + np.einsum("ij,ij->i", c, a) * lb
+    )
+    return float(np.arctan2(numerator, denominator).sum() / (2.0 * np.pi))
+
+
+def orient_outward(work: WorkMesh) -> int:
+    """Flip bodies: solids get positive volume, nested cavities negative. Returns faces flipped."""
+    if len(work.faces) == 0:
+        return 0
+    label = bodies(work)
+    roots, body = work.relabel(label)
+    corners = work.vertices[work.faces]
+    volume = np.einsum("ij,ij->i", corners[:, 0], np.cross(corners[:, 1], corners[:, 2])) / 6.0
+    body_volume = np.bincount(body, weights=volume, minlength=len(roots))
+    depth = _nesting_depth(work, body, len(roots), corners)
+    want_positive = depth % 2 == 0
+    wrong = (body_volume != 0) & ((body_volume > 0) != want_positive)
+    flip = wrong[body]
+    if flip.any():
+        work.faces = np.where(flip[:, None], work.faces[:, [0, 2, 1]], work.faces)
+    return int(np.count_nonzero(flip))
+
+
+def _nesting_depth(work: WorkMesh, body: np.ndarray, n_bodies: int, corners: np.ndarray) -> np.ndarray:
+    """How many other bodies contain each body (tested with one vertex, bounding boxes first)."""
+    depth = np.zeros(n_bodies, dtype=np.int64)
+    if n_bodies < 2:
+        return depth
+    order = np.argsort(body, kind="stable")
+    bounds = np.searchsorted(body[order], np.arange(n_bodies + 1))
+    members = [order[bounds[i] : bounds[i + 1]] for i in range(n_bodies)]
+    lo = np.array([corners[m].reshape(-1, 3).min(axis=0) for m in members])
+    hi = np.array([corners[m].reshape(-1, 3).max(axis=0) for m in members])
+    inside_box = (lo[:, None, :] > lo[None, :, :]).all(axis=2) & (hi[:, None, :] < hi[None, :, :]).all(axis=2)
+    inner, outer = np.nonzero(inside_box)
+    for i, j in zip(inner.tolist(), outer.tolist(), strict=True):
+        probe = corners[members[i][0], 0]
+        if abs(_winding_number(probe, corners[members[j]])) > 0.5:
+            depth[i] += 1
+    return depth

@@ -1,0 +1,99 @@
+"""Points on a triangle surface: area-weighted random samples and exact closest points.
+
+Shared by the faithfulness measure (random, area-weighted, deterministic seed) and the volumetric
+fallback (bisected pieces small enough that every point of the surface has a sample nearby).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def random_points(
+    vertices: np.ndarray, faces: np.ndarray, count: int, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """`count` area-weighted uniform points; returns (points, face index of each)."""
+    corners = vertices[faces]
+    doubled = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    total = doubled.sum()
+    if total <= 0 or count <= 0:
+        return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    rng = np.random.default_rng(seed)
+    face = np.searchsorted(np.cumsum(doubled) / total, rng.random(count), side="right")
+    face = np.minimum(face, len(faces) - 1)
+    r1, r2 = rng.random(count), rng.random(count)
+    flip = r1 + r2 > 1
+    r1[flip], r2[flip] = 1 - r1[flip], 1 - r2[flip]
+    c = corners[face]
+    return c[:, 0] + r1[:, None] * (c[:, 1] - c[:, 0]) + r2[:, None] * (c[:, 2] - c[:, 0]), face
+
+
+def dense_points(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+    """Points within `spacing` of every surface point; returns (points, face index of each).
+
+    Faces are bisected across their longest edge until no edge exceeds `spacing`; the pieces'
+    centroids are the points (no shared corners: duplicate points make k-d tree queries crawl).
+    Unlike a barycentric lattice this costs O(area / spacing^2 + length / spacing) per face, so long
+    slivers stay cheap.
+    """
+    tri = vertices[faces]
+    owner = np.arange(len(faces))
+    done_p: list[np.ndarray] = []
+    done_o: list[np.ndarray] = []
+    while len(tri):
+        edge = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2)  # edge c -> c+1
+        longest = edge.argmax(axis=1)
+        small = edge[np.arange(len(tri)), longest] <= spacing
+        if small.any():
+            done_p.append(tri[small].mean(axis=1))
+            done_o.append(owner[small])
+        tri, owner, longest = tri[~small], owner[~small], longest[~small]
+        if not len(tri):
+            break
+        # Rotate so the longest edge is corner 0 -> 1, then split it at its midpoint.
+        idx = (longest[:, None] + np.arange(3)[None, :]) % 3
+        tri = np.take_along_axis(tri, idx[:, :, None], axis=1)
+        mid = (tri[:, 0] + tri[:, 1]) / 2.0
+        first = np.stack([tri[:, 0], mid, tri[:, 2]], axis=1)
+        second = np.stack([mid, tri[:, 1], tri[:, 2]], axis=1)
+        tri = np.concatenate([first, second])
+        owner = np.concatenate([owner, owner])
+    if not done_p:
+        return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
+    return np.concatenate(done_p), np.concatenate(done_o)
+
+
+def closest_on_triangles(triangles: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Closest point on each triangle (k, 3, 3) to each point (k, 3) (Ericson, Real-Time Collision
+    Detection)."""
+    a, b, c = triangles[:, 0], triangles[:, 1], triangles[:, 2]
+    ab, ac, ap = b - a, c - a, points - a
+    d1 = np.einsum("ij,ij->i", ab, ap)
+    d2 = np.einsum("ij,ij->i", ac, ap)
+    bp = points - b
+    d3 = np.einsum("ij,ij->i", ab, bp)
+    d4 = np.einsum("ij,ij->i", ac, bp)
+    cp = points - c
+    d5 = np.einsum("ij,ij->i", ab, cp)
+    d6 = np.einsum("ij,ij->i", ac, cp)
+    va = d3 * d6 - d5 * d4
+    vb = d5 * d2 - d1 * d6
+    vc = d1 * d4 - d3 * d2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        denom = va + vb + vc
+        v = np.where(denom != 0, vb / denom, 0.0)
+        w = np.where(denom != 0, vc / denom, 0.0)
+        result = a + ab * v[:, None] + ac * w[:, None]  # interior
+        t_ab = np.clip(d1 / (d1 - d3), 0, 1)
+        t_ac = np.clip(d2 / (d2 - d6), 0, 1)
+        t_bc = np.clip((d4 - d3) / ((d4 - d3) + (d5 - d6)), 0, 1)
+    on_bc = (va <= 0) & (d4 - d3 >= 0) & (d5 - d6 >= 0)
+    result = np.where(on_bc[:, None], b + (c - b) * np.nan_to_num(t_bc)[:, None], result)
+    on_ac = (vb <= 0) & (d2 >= 0) & (d6 <= 0)
+    result = np.where(on_ac[:, None], a + ac * np.nan_to_num(t_ac)[:, None], result)
+    on_ab = (vc <= 0) & (d1 >= 0) & (d3 <= 0)
+    result = np.where(on_ab[:, None], a + ab * np.nan_to_num(t_ab)[:, None], result)
+    result = np.where(((d6 >= 0) & (d5 <= d6))[:, None], c, result)
+    result = np.where(((d3 >= 0) & (d4 <= d3))[:, None], b, result)
+    result = np.where(((d1 <= 0) & (d2 <= 0))[:, None], a, result)
+    return result

@@ -1,0 +1,70 @@
+"""`printforge repair`: writes a healthy file in the requested format and fails cleanly on bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import trimesh
+
+from printforge.cli.main import main
+from services.printability.analyze import analyze
+from services.printability.mesh_io import load_mesh
+from tests.conftest import REPO_ROOT
+
+
+def _broken_stl(path: Path) -> Path:
+    box = trimesh.creation.box(extents=(20, 20, 20)).subdivide().subdivide()
+    box.merge_vertices()
+    broken = trimesh.Trimesh(box.vertices, np.delete(box.faces, [3, 50], axis=0), process=False)
+    path.write_bytes(broken.export(file_type="stl"))
+    return path
+
+
+def test_repair_writes_healthy_stl_and_reports(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    src = _broken_stl(tmp_path / "box.stl")
+    out = tmp_path / "fixed.stl"
+    assert main(["repair", str(src), "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert "before: error" in printed and "after:  healthy" in printed and "fill_holes" in printed
+    fixed = load_mesh(out.read_bytes(), out.name)
+    assert analyze(fixed)["status"] == "healthy"
+    assert fixed.vertices.max() == np.float32(10.0)  # millimetres in, millimetres out
+
+
+def test_output_format_follows_extension_and_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    src = _broken_stl(tmp_path / "box.stl")
+    out = tmp_path / "fixed.glb"
+    assert main(["repair", str(src), "-o", str(out), "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["before"]["metrics"]["holes"] == 2 and report["after"]["status"] == "healthy"
+    assert "fill_holes" in report["steps_ran"]
+    fixed = load_mesh(out.read_bytes(), out.name)
+    assert analyze(fixed)["status"] == "healthy"
+    assert fixed.vertices.max() == pytest.approx(10.0, rel=1e-6)  # metres in the file, mm after loading
+
+
+def test_unreadable_input_exits_nonzero_without_traceback(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.stl"
+    bad.write_bytes(b"\x00" * 80 + (1000).to_bytes(4, "little") + b"\x00" * 60)  # truncated
+    done = subprocess.run(
+        [sys.executable, "-m", "printforge.cli.main", "repair", str(bad), "-o", str(tmp_path / "o.stl")],
+        capture_output=True,
+        text=True,
+        cwd=REPO_ROOT,
+    )
+    assert done.returncode == 1
+    assert "printforge repair: cannot read" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_missing_file_and_empty_mesh_are_clean_errors(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["repair", str(tmp_path / "nope.stl"), "-o", str(tmp_path / "o.stl")]) == 1
+    empty = tmp_path / "empty.obj"
+    empty.write_text("v 0 0 0\n")
+    assert main(["repair", str(empty), "-o", str(tmp_path / "o.obj")]) == 1
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "no triangles" in err

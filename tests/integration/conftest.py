@@ -1,0 +1,14 @@
+"""A running mesh shared by the integration tests of one module."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.mesh import Mesh, start_mesh
+
+
+@pytest.fixture(scope="module")
+def mesh(tmp_path_factory: pytest.TempPathFactory) -> Mesh:
+    mesh = start_mesh(tmp_path_factory.mktemp("mesh"), {"PRINTFORGE_TASK_LEASE_S": "3"})
+    yield mesh
+    mesh.stop()

@@ -1,0 +1,85 @@
+"""Authentication and quotas through the real gateway and auth service."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.integration.mesh import Mesh, start_mesh
+
+
+@pytest.fixture(scope="module")
+def mesh(tmp_path_factory: pytest.TempPathFactory) -> Mesh:
+    mesh = start_mesh(tmp_path_factory.mktemp("auth-mesh"), {"PRINTFORGE_RATE_LIMIT_PER_MINUTE": "8"})
+    yield mesh
+    mesh.stop()
+
+
+ROUTE = "/openapi/v1/print/analyze"
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "pf_not_bearer"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer pf_this_key_does_not_exist_at_all_0000000000000000"},
+    ],
+)
+def test_missing_malformed_or_unknown_key_is_401(mesh: Mesh, headers: dict[str, str]) -> None:
+    reply = httpx.get(f"{mesh.url}{ROUTE}", headers=headers, timeout=10)
+    assert reply.status_code == 401
+    assert reply.json()["error"]["code"] == "unauthorized"
+
+
+def test_revoked_key_stops_working_within_5_seconds(mesh: Mesh) -> None:
+    token = mesh.create_key("carol")
+    headers = {"Authorization": f"Bearer {token}"}
+    client = httpx.Client(base_url=mesh.url, timeout=10)
+    assert client.get(ROUTE, headers=headers).status_code == 200
+    keys = client.get("/api/v1/keys", headers=headers).json()
+    assert len(keys) == 1 and keys[0]["last_four"] == token[-4:] and "key" not in keys[0]
+    assert client.delete(f"/api/v1/keys/{keys[0]['id']}", headers=headers).status_code == 200
+    revoked_at = time.monotonic()
+    while client.get(ROUTE, headers=headers).status_code != 401:
+        assert time.monotonic() - revoked_at < 5, "revoked key still accepted after 5 s"
+        time.sleep(0.25)
+
+
+def test_cannot_revoke_another_users_key(mesh: Mesh) -> None:
+    dave = {"Authorization": f"Bearer {mesh.create_key('dave')}"}
+    erin = {"Authorization": f"Bearer {mesh.create_key('erin')}"}
+    client = httpx.Client(base_url=mesh.url, timeout=10)
+    dave_key = client.get("/api/v1/keys", headers=dave).json()[0]["id"]
+    assert client.delete(f"/api/v1/keys/{dave_key}", headers=erin).status_code == 404
+    assert client.get(ROUTE, headers=dave).status_code == 200
+
+
+def test_rate_limit_gives_429_with_retry_after(mesh: Mesh) -> None:
+    headers = {"Authorization": f"Bearer {mesh.create_key('frank')}"}
+    client = httpx.Client(base_url=mesh.url, timeout=10)
+    statuses = []
+    for _ in range(10):
+        reply = client.get(ROUTE, headers=headers)
+        statuses.append(reply.status_code)
+        if reply.status_code == 200:
+            assert reply.headers["RateLimit-Limit"] == "8"
+    assert statuses[:8] == [200] * 8 and statuses[8:] == [429, 429]
+    assert int(reply.headers["Retry-After"]) >= 1
+    assert reply.headers["RateLimit-Remaining"] == "0"
+    assert reply.json()["error"]["code"] == "rate_limited"
+
+
+def test_plaintext_key_is_nowhere_on_disk_or_in_logs(mesh: Mesh) -> None:
+    token = mesh.create_key("grace")
+    httpx.get(f"{mesh.url}{ROUTE}", headers={"Authorization": f"Bearer {token}"}, timeout=10)
+    httpx.get(f"{mesh.url}{ROUTE}", headers={"Authorization": f"Bearer {token}x"}, timeout=10)
+    files = [p for p in Path(mesh.data_dir).rglob("*") if p.is_file()]
+    assert any(p.suffix == ".db" for p in files)
+    for path in files:
+        assert token.encode() not in path.read_bytes(), f"plaintext key found in {path}"
