@@ -2,25 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-
-from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import serve_forever
-from printforge.runtime.logs import configure_logging
-from services.printability.server import SERVICE, build_spec
+from printforge.runtime.service_main import run_grpc_service
+from services.printability.server import build_spec
 
 
 def main() -> None:
-    settings = Settings.from_env()
-    configure_logging(SERVICE, settings.log_level)
-    asyncio.run(
-        serve_forever(
-            build_spec(settings),
-            settings.bind_host,
-            settings.grpc_port_for(SERVICE),
-            settings.metrics_port_for(SERVICE),
-        )
-    )
+    run_grpc_service("printability", build_spec)
 
 
 if __name__ == "__main__":

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import mimetypes
+from collections.abc import Callable
 
 from fastapi import APIRouter, Request, Response
 
 from printforge.runtime.blobs import BlobNotFound
-from printforge.runtime.signing import InvalidSignature, verify_blob_token
+from printforge.runtime.signing import InvalidSignature, sign_blob, verify_blob_token
 from services.gateway.errors import ApiError
 
 router = APIRouter(tags=["files"])
@@ -21,6 +22,17 @@ _TYPES = {
     ".step": "model/step",
     ".png": "image/png",
 }
+
+
+def url_signer(request: Request) -> Callable[[str], str]:
+    """Signs blob keys into absolute `/v1/files/...` URLs on the host the caller used."""
+    key = request.app.state.settings.signing_key
+    base = str(request.base_url).rstrip("/")
+
+    def sign(blob_key: str) -> str:
+        return f"{base}/v1/files/{sign_blob(blob_key, key)}"
+
+    return sign
 
 
 @router.get("/v1/files/{token}", summary="Download a file through a signed URL (valid 1 hour)")

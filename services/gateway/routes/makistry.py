@@ -21,7 +21,7 @@ from printforge.runtime.url_policy import DataTarget, UnsafeURLError, validate_u
 from services.gateway.errors import ApiError
 from services.gateway.makistry_views import JOB_SOURCES, BadOutputFormat, job_object, parse_output_format
 from services.gateway.principal import Principal, consume, require_principal
-from services.gateway.routes.print_tasks import _signer
+from services.gateway.routes.files import url_signer
 from services.gateway.schemas import ErrorBody
 
 MAX_PROMPT_CHARS = 4000
@@ -77,7 +77,7 @@ def _format(value: str | None) -> str:
 async def _create(request: Request, generation_request: pb.CreateGenerationRequest) -> dict[str, Any]:
     clients = request.app.state.clients
     reply = await clients.call(clients.generator.CreateGeneration, generation_request)
-    return job_object(reply.generation, _signer(request))
+    return job_object(reply.generation, url_signer(request))
 
 
 @router.post("/text-to-cad", response_model=Job, status_code=202, summary="Submit a text-to-CAD job")
@@ -196,7 +196,7 @@ async def get_job(job_id: str, request: Request, principal: Caller) -> dict[str,
     )
     if reply.generation.source not in JOB_SOURCES:
         raise ApiError(404, f"No job with id {job_id} exists.", "job_not_found")
-    return job_object(reply.generation, _signer(request))
+    return job_object(reply.generation, url_signer(request))
 
 
 @router.get("/jobs", response_model=JobList, summary="List your jobs, newest first")
@@ -213,7 +213,7 @@ async def list_jobs(
             owner=principal.user_id, sources=list(JOB_SOURCES), page_size=limit, page_token=cursor or ""
         ),
     )
-    sign = _signer(request)
+    sign = url_signer(request)
     return {
         "jobs": [job_object(g, sign) for g in reply.generations],
         "next_cursor": reply.next_page_token or None,
