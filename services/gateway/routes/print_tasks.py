@@ -8,11 +8,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 
 from printforge.printability.v1 import printability_pb2 as pb
-from printforge.runtime.signing import sign_blob
 from printforge.task.v1 import task_pb2
 from services.gateway.errors import ApiError
 from services.gateway.meshy_views import ANALYZE, REPAIR, progress_event, status_name, task_object
 from services.gateway.principal import Principal, require_principal
+from services.gateway.routes.files import url_signer
 from services.gateway.schemas import (
     AnalyzeTask,
     CreatePrintTaskRequest,
@@ -32,16 +32,6 @@ Caller = Annotated[Principal, Depends(require_principal)]
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 429, 500, 503)
 }
-
-
-def _signer(request: Request):  # type: ignore[no-untyped-def]
-    key = request.app.state.settings.signing_key
-    base = str(request.base_url).rstrip("/")
-
-    def sign(blob_key: str) -> str:
-        return f"{base}/v1/files/{sign_blob(blob_key, key)}"
-
-    return sign
 
 
 def _parse_sort(sort_by: str | None) -> str:
@@ -104,7 +94,7 @@ def build_router(kind: str, path: str) -> APIRouter:
                 order_by=_parse_sort(sort_by),
             ),
         )
-        sign = _signer(request)
+        sign = url_signer(request)
         return [task_object(t, sign) for t in reply.tasks]
 
     @router.get("/{task_id}", response_model=model, summary=f"Retrieve a {kind} task")
@@ -114,7 +104,7 @@ def build_router(kind: str, path: str) -> APIRouter:
             clients.printability.GetTask,
             pb.GetTaskRequest(owner=principal.user_id, task_id=task_id, kind=kind),
         )
-        return task_object(reply.task, _signer(request))
+        return task_object(reply.task, url_signer(request))
 
     @router.delete("/{task_id}", summary=f"Delete a {kind} task and its result")
     async def delete_task(task_id: str, request: Request, principal: Caller) -> dict[str, str]:
@@ -132,7 +122,7 @@ def build_router(kind: str, path: str) -> APIRouter:
     )
     async def stream(task_id: str, request: Request, principal: Caller):  # type: ignore[no-untyped-def]
         clients = request.app.state.clients
-        sign = _signer(request)
+        sign = url_signer(request)
 
         async def snapshots() -> AsyncIterator[task_pb2.Task]:
             call = clients.printability.WatchTask(
