@@ -220,6 +220,8 @@ class Generations:
         )
         if gen.id != gen_id:  # a concurrent identical call won the cache entry
             await asyncio.to_thread(self.blobs.delete_prefix, f"generator/{gen_id}")
+        else:
+            await self._announce(gen)
         return gen
 
     async def update_params(self, owner: str, generation_id: str, params: dict[str, Any]) -> Generation:
@@ -259,7 +261,7 @@ class Generations:
             raise GenerationError(409, str(exc), "CONFLICT") from None
         content = await self._put(generation_id, pending.version, produced, files, analysis)
         await asyncio.to_thread(self.store.complete, generation_id, pending.version, content)
-        return await self.get(owner, generation_id, pending.version)
+        return await self._finished(generation_id, pending.version)
 
     # --- asynchronous generations (tasks) --------------------------------------------------
     async def start_chat(self, owner: str, prompt: str, generation_id: str, output_format: str) -> Generation:
@@ -371,12 +373,16 @@ class Generations:
 
     async def _finished(self, generation_id: str, version: int) -> Generation:
         gen: Generation = await asyncio.to_thread(self.store.get, generation_id, version)  # type: ignore[assignment]
+        await self._announce(gen)
+        return gen
+
+    async def _announce(self, gen: Generation) -> None:
+        """Tell subscribers (webhooks) that a version ended; never fails the caller's request."""
         if self.on_finished is not None:
             try:
                 await asyncio.to_thread(self.on_finished, gen)
             except Exception:
-                log.exception("announcing a finished generation failed", extra={"generation": generation_id})
-        return gen
+                log.exception("announcing a finished generation failed", extra={"generation": gen.id})
 
     # --- shared steps ----------------------------------------------------------------------
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:

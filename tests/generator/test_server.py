@@ -223,6 +223,38 @@ async def _wait_done(stub: pb_grpc.GeneratorServiceStub, who: str, gen: pb.Gener
     raise AssertionError("generation still processing after its task ended")
 
 
+async def _delivered(receiver: Receiver, expected: set[tuple[str, int, str]]) -> set[tuple[str, int, str]]:
+    """(generation, version, status) of every webhook received, once `expected` arrived or after 10 s."""
+    seen: set[tuple[str, int, str]] = set()
+    for _ in range(100):
+        seen = {
+            (b["data"]["generation_id"], b["data"]["version"], b["data"]["status"]) for b in receiver.bodies
+        }
+        if expected <= seen:
+            break
+        await asyncio.sleep(0.1)
+    return seen
+
+
+async def test_starter_render_and_param_edit_are_announced_once(
+    stub: pb_grpc.GeneratorServiceStub, receiver: Receiver
+) -> None:
+    alice = owner()
+    await stub.CreateWebhook(
+        pb.CreateWebhookRequest(owner=alice, url=receiver.url, events=["generation.completed"])
+    )
+    gen = (await stub.CreateGeneration(pb.CreateGenerationRequest(owner=alice, starter_id="knob"))).generation
+    cached = await stub.CreateGeneration(pb.CreateGenerationRequest(owner=alice, starter_id="knob"))
+    assert cached.cached
+    await stub.UpdateGenerationParams(
+        pb.UpdateGenerationParamsRequest(owner=alice, generation_id=gen.id, params_json="{}")
+    )
+    expected = {(gen.id, 1, "completed"), (gen.id, 2, "completed")}
+    assert expected <= await _delivered(receiver, expected), receiver.bodies
+    ours = [b for b in receiver.bodies if b["data"]["generation_id"] == gen.id]
+    assert sorted(b["data"]["version"] for b in ours) == [1, 2], "a cache hit is not a new generation"
+
+
 async def test_chat_generates_refines_and_fails_with_the_catalogue(
     stub: pb_grpc.GeneratorServiceStub, receiver: Receiver
 ) -> None:
@@ -276,14 +308,7 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
     assert {g.id for g in [*listed.generations, *rest.generations]} == {gen.id, nonsense.generation.id}
 
     expected = {(gen.id, 1, "completed"), (gen.id, 2, "completed"), (nonsense.generation.id, 1, "failed")}
-    for _ in range(100):
-        seen = {
-            (b["data"]["generation_id"], b["data"]["version"], b["data"]["status"]) for b in receiver.bodies
-        }
-        if expected <= seen:
-            break
-        await asyncio.sleep(0.1)
-    assert expected <= seen, receiver.bodies
+    assert expected <= await _delivered(receiver, expected), receiver.bodies
     await stub.DeleteWebhook(pb.DeleteWebhookRequest(owner=alice, webhook_id=hook.webhook.id))
     assert not (await stub.ListWebhooks(pb.ListWebhooksRequest(owner=alice))).webhooks
 
