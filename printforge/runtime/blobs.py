@@ -14,7 +14,7 @@ from urllib.parse import urlparse
 
 
 class BlobNotFound(KeyError):
-    pass
+    """No blob under that key; a KeyError so callers may treat a store like a mapping."""
 
 
 class BlobStore(Protocol):
@@ -25,8 +25,14 @@ class BlobStore(Protocol):
 
 
 def _safe_key(key: str) -> str:
+    """The key itself if it is a plain relative path; ValueError otherwise, in every backend.
+
+    Refusing `..`, `.`, empty segments and absolute keys keeps a directory store inside its
+    root, and refusing them in S3 too keeps both backends interchangeable. NUL cannot be in a
+    file name, so it is refused everywhere rather than only on disk.
+    """
     parts = key.split("/")
-    if not key or key.startswith("/") or any(p in ("", ".", "..") for p in parts):
+    if not key or key.startswith("/") or "\0" in key or any(p in ("", ".", "..") for p in parts):
         raise ValueError(f"invalid blob key {key!r}")
     return key
 
@@ -56,7 +62,8 @@ class DirectoryBlobStore:
     def get(self, key: str) -> bytes:
         try:
             return self._path(key).read_bytes()
-        except FileNotFoundError as exc:
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            # A prefix of other keys (a directory) or a path through a blob is no blob, as in S3.
             raise BlobNotFound(key) from exc
 
     def exists(self, key: str) -> bool:
@@ -77,12 +84,27 @@ class DirectoryBlobStore:
 
 
 def open_blob_store(location: str, *, s3_endpoint_url: str | None = None) -> BlobStore:
-    """`file:///path` → DirectoryBlobStore; `s3://bucket/prefix` → S3BlobStore."""
+    """`file:///path` or a plain path → DirectoryBlobStore; `s3://bucket/prefix` → S3BlobStore.
+
+    A file location is taken literally after `file://` rather than URL-parsed: Settings builds
+    it from the data dir unquoted, and a `#` or `?` in a directory name must not cut the path.
+    `s3_endpoint_url` points boto3 at an S3-compatible server; it is ignored for directories.
+    """
+    if location.startswith("file://"):
+        path = location.removeprefix("file://")
+        host, slash, rest = path.partition("/")
+        if host not in ("", "localhost") or not slash:
+            raise ValueError(f"unsupported blob location {location!r}: a file URL needs an absolute path")
+        return DirectoryBlobStore(Path("/" + rest))
     parsed = urlparse(location)
-    if parsed.scheme == "file":
-        return DirectoryBlobStore(Path(parsed.path))
     if parsed.scheme == "s3":
+        if not parsed.netloc:
+            raise ValueError(f"unsupported blob location {location!r}: s3://bucket/prefix needs a bucket")
         from printforge.runtime.blobs_s3 import S3BlobStore
 
-        return S3BlobStore(parsed.netloc, parsed.path.lstrip("/"), endpoint_url=s3_endpoint_url)
-    raise ValueError(f"unsupported blob location {location!r}: use file:///path or s3://bucket/prefix")
+        return S3BlobStore(parsed.netloc, parsed.path.strip("/"), endpoint_url=s3_endpoint_url)
+    if location and not parsed.scheme:  # a plain path; `s3:/typo` has a scheme and is refused
+        return DirectoryBlobStore(Path(location))
+    raise ValueError(
+        f"unsupported blob location {location!r}: use a directory, file:///path or s3://bucket/prefix"
+    )

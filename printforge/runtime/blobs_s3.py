@@ -1,10 +1,17 @@
-"""S3 (or any S3-compatible server) blob backend, for deployments on several machines."""
+"""S3 (or any S3-compatible server) blob backend, for deployments on several machines.
+
+It keeps the DirectoryBlobStore's contract (tests/runtime/test_blobs.py runs both): keys are
+checked by the same `_safe_key`, a missing key is BlobNotFound, and a prefix is a path prefix
+(`a/b` covers `a/b` and `a/b/...`, never `a/bc`), as a directory tree would have it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from printforge.runtime.blobs import BlobNotFound, _safe_key
+
+_MISSING = {"404", "NoSuchKey", "NotFound"}
 
 
 class S3BlobStore:
@@ -31,16 +38,29 @@ class S3BlobStore:
             raise BlobNotFound(key) from exc
 
     def exists(self, key: str) -> bool:
+        """Only a 404 means "no blob": a denied or broken request raises instead of reading as absent."""
         try:
             self.client.head_object(Bucket=self.bucket, Key=self._key(key))
-        except self.client.exceptions.ClientError:
-            return False
+        except self.client.exceptions.ClientError as exc:
+            if str(exc.response.get("Error", {}).get("Code")) in _MISSING:
+                return False
+            raise
         return True
 
     def delete_prefix(self, prefix: str) -> None:
+        """Delete the blob named `prefix` and every blob under `prefix/`; S3's own Prefix is a
+        string match, so `t1` alone would also take `t10/...`."""
         full = self._key(prefix.rstrip("/"))
+        self.client.delete_object(Bucket=self.bucket, Key=full)  # no error when absent
         paginator = self.client.get_paginator("list_objects_v2")
-        for page in paginator.paginate(Bucket=self.bucket, Prefix=full):
+        for page in paginator.paginate(Bucket=self.bucket, Prefix=full + "/"):
             keys = [{"Key": obj["Key"]} for obj in page.get("Contents", [])]
-            if keys:
-                self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys})
+            if not keys:
+                continue
+            reply = self.client.delete_objects(Bucket=self.bucket, Delete={"Objects": keys, "Quiet": True})
+            if reply.get("Errors"):
+                first = reply["Errors"][0]
+                raise OSError(
+                    f"could not delete {len(reply['Errors'])} blob(s) under {prefix!r}: "
+                    f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
+                )
