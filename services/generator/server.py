@@ -23,6 +23,7 @@ from printforge.runtime.db import engine_for, migrate
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
+from printforge.runtime.tasks.pg_listen import listener_for
 from printforge.runtime.tasks.runner import TaskRunner
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotFound, TaskNotifier, watch_task
@@ -178,6 +179,7 @@ def build_spec(settings: Settings, *, webhook_policy: AddressPolicy = PUBLIC_ONL
         warm_modules=WARM_MODULES,
     )
     notifier = TaskNotifier()
+    listener = listener_for(tasks, notifier)  # other replicas' task changes (PostgreSQL only)
     runner: TaskRunner | None = None
 
     def wake() -> None:
@@ -217,10 +219,14 @@ def build_spec(settings: Settings, *, webhook_policy: AddressPolicy = PUBLIC_ONL
         await webhooks.start()
         await generations.start()
         await runner.start()
+        if listener is not None:
+            await listener.start()
         # Load the catalog now: it starts the workers (CadQuery import) before the first request.
         warming.append(asyncio.create_task(_warm(generations)))
 
     async def stop() -> None:
+        if listener is not None:
+            await listener.stop()
         for task in warming:
             task.cancel()
         await runner.stop()

@@ -16,6 +16,7 @@ from printforge.runtime.db import engine_for, migrate
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
+from printforge.runtime.tasks.pg_listen import listener_for
 from printforge.runtime.tasks.runner import TaskFailure, TaskRunner
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotFound, TaskNotifier, watch_task
@@ -176,6 +177,7 @@ def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = Non
         warm_modules=("services.printability.analyze", "services.printability.mesh_io"),
     )
     notifier = TaskNotifier()
+    listener = listener_for(store, notifier)  # other replicas' task changes (PostgreSQL only)
     runner = TaskRunner(
         store,
         pool,
@@ -195,8 +197,12 @@ def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = Non
     async def start() -> None:
         await asyncio.to_thread(migrate, engine, SERVICE, MIGRATIONS)
         await runner.start()
+        if listener is not None:
+            await listener.start()
 
     async def stop() -> None:
+        if listener is not None:
+            await listener.stop()
         await runner.stop()
         await asyncio.to_thread(pool.close)
 

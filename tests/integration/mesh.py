@@ -46,15 +46,23 @@ class Mesh:
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"
 
-    def start(self, name: str) -> None:
-        env = dict(self.env)
+    def start(self, name: str, service: str | None = None, env: dict[str, str] | None = None) -> None:
+        """Start process `name` running `service` (default: the same name), with `env` on top.
+
+        A second instance of a service gets a name of its own (say "printability-2") and,
+        for a gRPC service, a port of its own in `grpc_ports`.
+        """
+        service = service or name
+        if service in SERVICES and name not in self.grpc_ports:
+            self.grpc_ports[name] = free_port()
+        env = {**self.env, **(env or {})}
         if name in self.grpc_ports:
             env["PRINTFORGE_GRPC_PORT"] = str(self.grpc_ports[name])
             self.metrics_ports[name] = free_port()
             env["PRINTFORGE_METRICS_PORT"] = str(self.metrics_ports[name])
         log = self.log_path(name).open("ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "printforge.cli.main", "serve", name],
+            [sys.executable, "-m", "printforge.cli.main", "serve", service],
             env=env,
             cwd=REPO_ROOT,
             stdout=log,
@@ -66,7 +74,8 @@ class Mesh:
         proc.send_signal(sig)
         proc.wait(timeout=30)
 
-    def wait_healthy(self, timeout_s: float = 60) -> None:
+    def wait_healthy(self, timeout_s: float = 60, url: str | None = None) -> None:
+        """Wait for /healthz of the gateway at `url` (default: the mesh's own gateway)."""
         deadline = time.monotonic() + timeout_s
         last = ""
         while time.monotonic() < deadline:
@@ -76,7 +85,7 @@ class Mesh:
                         f"{name} exited with {proc.returncode}:\n{self.log_path(name).read_text()[-3000:]}"
                     )
             try:
-                reply = httpx.get(f"{self.url}/healthz", timeout=2)
+                reply = httpx.get(f"{url or self.url}/healthz", timeout=2)
                 if reply.status_code == 200:
                     return
                 last = reply.text
@@ -130,3 +139,14 @@ def start_mesh(data_dir: Path, extra_env: dict[str, str] | None = None) -> Mesh:
         mesh.stop()
         raise
     return mesh
+
+
+def fresh_rate_window(min_left_s: float = 15.0) -> int:
+    """Wait until at least `min_left_s` remain in the current rate-limit window; return its number.
+
+    The per-key limit counts in wall-clock minutes, so a burst that straddles two windows would
+    see two allowances and a test of the limit would fail for the wrong reason.
+    """
+    if 60 - time.time() % 60 < min_left_s:
+        time.sleep(60 - time.time() % 60 + 0.05)
+    return int(time.time() // 60)

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.integration.mesh import Mesh, start_mesh
+from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
 
 
 @pytest.fixture(scope="module")
@@ -63,12 +63,14 @@ def test_cannot_revoke_another_users_key(mesh: Mesh) -> None:
 def test_rate_limit_gives_429_with_retry_after(mesh: Mesh) -> None:
     headers = {"Authorization": f"Bearer {mesh.create_key('frank')}"}
     client = httpx.Client(base_url=mesh.url, timeout=10)
+    window = fresh_rate_window()
     statuses = []
     for _ in range(10):
         reply = client.get(ROUTE, headers=headers)
         statuses.append(reply.status_code)
         if reply.status_code == 200:
             assert reply.headers["RateLimit-Limit"] == "8"
+    assert int(time.time() // 60) == window, "the requests straddled two rate-limit windows"
     assert statuses[:8] == [200] * 8 and statuses[8:] == [429, 429]
     assert int(reply.headers["Retry-After"]) >= 1
     assert reply.headers["RateLimit-Remaining"] == "0"

@@ -5,6 +5,10 @@ the oldest claimable row (PostgreSQL: `FOR UPDATE SKIP LOCKED`; SQLite: the stat
 holds the database write lock) and stamps a lease owner; every later write by a worker is
 fenced by `lease_owner = me AND status = IN_PROGRESS`, so a worker whose lease expired
 and was re-claimed can no longer finish the task.
+
+On PostgreSQL every write also sends `NOTIFY <service>_tasks, '<task id>'` in its own
+transaction (so it is delivered only if the change commits), which lets watchers in other
+replicas wake at once (see pg_listen); SQLite is one process and needs none.
 """
 
 from __future__ import annotations
@@ -48,6 +52,11 @@ def tasks_table(service: str, metadata: sa.MetaData | None = None) -> sa.Table:
     )
 
 
+def notify_channel(service: str) -> str:
+    """The LISTEN/NOTIFY channel of a service's task changes (the table name: a safe identifier)."""
+    return f"{service}_tasks"
+
+
 def task_migrations(service: str) -> list[Migration]:
     """Migrations of the task table; a service appends its own after these."""
 
@@ -84,6 +93,13 @@ class TaskStore:
         self.engine = engine
         self.table = tasks_table(service)
         self.ttl_ms = ttl_days * DAY_MS
+        self.channel = notify_channel(service)
+        self._notifies = is_postgres(engine)
+
+    def _notify(self, conn: Connection, task_id: str) -> None:
+        """Tell other replicas' listeners that the task changed, when this transaction commits."""
+        if self._notifies:
+            conn.execute(sa.select(sa.func.pg_notify(self.channel, task_id)))
 
     # --- API side -------------------------------------------------------------------------
     def create(
@@ -116,6 +132,7 @@ class TaskStore:
             )
         with self.engine.begin() as conn:
             conn.execute(self.table.insert().values(**values))
+            self._notify(conn, values["id"])
         return self.get(values["id"])  # type: ignore[return-value]
 
     def get(self, task_id: str, *, owner: str | None = None, kind: str | None = None) -> Task | None:
@@ -176,7 +193,8 @@ class TaskStore:
             return None
         t = self.table
         with self.engine.begin() as conn:
-            conn.execute(sa.delete(t).where(t.c.id == task_id, t.c.owner == owner))
+            if conn.execute(sa.delete(t).where(t.c.id == task_id, t.c.owner == owner)).rowcount:
+                self._notify(conn, task_id)
         return task
 
     # --- worker side ----------------------------------------------------------------------
@@ -212,9 +230,11 @@ class TaskStore:
         )
         with self.engine.begin() as conn:
             row = conn.execute(stmt).first()
+            if row is not None:
+                self._notify(conn, row.id)
         return _row_to_task(row) if row is not None else None
 
-    def _fenced(self, task_id: str, worker: str, **values: Any) -> bool:
+    def _fenced(self, task_id: str, worker: str, *, notify: bool = True, **values: Any) -> bool:
         t = self.table
         stmt = (
             sa.update(t)
@@ -222,11 +242,15 @@ class TaskStore:
             .values(**values)
         )
         with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            changed = conn.execute(stmt).rowcount == 1
+            if changed and notify:
+                self._notify(conn, task_id)
+            return changed
 
     def renew(self, task_id: str, worker: str, lease_s: float) -> bool:
         """Extend the lease; False means the task is no longer ours (re-claimed, deleted)."""
-        return self._fenced(task_id, worker, lease_expires_at_ms=now_ms() + int(lease_s * 1000))
+        # No NOTIFY: watchers see nothing of a lease.
+        return self._fenced(task_id, worker, notify=False, lease_expires_at_ms=now_ms() + int(lease_s * 1000))
 
     def set_progress(self, task_id: str, worker: str, progress: int) -> bool:
         return self._fenced(task_id, worker, progress=max(0, min(99, int(progress))))
