@@ -52,5 +52,6 @@ def task_object(task: task_pb2.Task, sign: Callable[[str], str]) -> dict[str, An
         body["thumbnail_url"] = ""
         body["texture_urls"] = []
         body["repair"] = result.get("repair") if status == "SUCCEEDED" else None
-        body["consumed_credits"] = REPAIR_CREDITS
+        # "10 once the task has reached SUCCEEDED ... 0 for FAILED tasks (credits are refunded)".
+        body["consumed_credits"] = REPAIR_CREDITS if status == "SUCCEEDED" else 0
     return body

@@ -8,6 +8,7 @@ from typing import Any
 from printforge.runtime.blobs import BlobNotFound, BlobStore
 from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
 from services.printability import jobs
+from services.printability.inputs import REPAIR_EXTENSIONS
 from services.printability.store import ANALYZE, REPAIR
 
 
@@ -16,6 +17,10 @@ def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
         return blobs.get(ctx.task.input["blob_key"])
     except BlobNotFound:
         raise TaskFailure("the uploaded model is no longer available in storage") from None
+
+
+#: Formats a repair task can return (the seed's model_urls fields that hold a repaired mesh).
+REPAIR_FORMATS = frozenset(ext.lstrip(".") for ext in REPAIR_EXTENSIONS)
 
 
 def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
@@ -31,7 +36,7 @@ def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
         data = _input_bytes(ctx, blobs)
         inp = ctx.task.input
         out, fmt, report = await ctx.run_in_worker(
-            jobs.repair_file, data, inp["filename"], inp.get("unit", "mm")
+            jobs.repair_file, data, inp["filename"], inp.get("unit", "mm"), REPAIR_FORMATS
         )
         key = f"{REPAIR}/{ctx.task.id}/output/model.{fmt}"
         blobs.put(key, out)

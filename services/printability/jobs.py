@@ -29,8 +29,14 @@ def analyze_file(data: bytes, filename: str, unit: str, printer: str | None) -> 
         raise TaskFailure(str(exc).strip("'\"")) from None
 
 
-def repair_file(data: bytes, filename: str, unit: str) -> tuple[bytes, str, dict[str, Any]]:
-    """Repair one file; returns (output bytes, output format, repair report)."""
+def repair_file(
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None = None
+) -> tuple[bytes, str, dict[str, Any]]:
+    """Repair one file; returns (output bytes, output format, repair report).
+
+    The output is written in the input's format, so `formats` (e.g. {"glb", "stl", "obj"} for the
+    Meshy API, whose data: URLs skip the extension check) refuses any other input before the work.
+    """
     from services.printability.mesh_export import export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh
     from services.printability.repair import repair
@@ -39,6 +45,12 @@ def repair_file(data: bytes, filename: str, unit: str) -> tuple[bytes, str, dict
         mesh = load_mesh(data, filename, unit)
     except MeshLoadError as exc:
         raise TaskFailure(f"cannot read the model: {exc}") from None
+    if formats is not None and mesh.source_format not in formats:
+        names = sorted(f".{f}" for f in formats)
+        raise TaskFailure(
+            f"cannot repair a {mesh.source_format.upper()} model: repair returns the model in its own "
+            f"format and supports {', '.join(names[:-1])} or {names[-1]}"
+        )
     if not mesh.has_triangles:
         raise TaskFailure("the model holds no triangles to repair")
     report_progress(20)
