@@ -150,3 +150,17 @@ def fresh_rate_window(min_left_s: float = 15.0) -> int:
     if 60 - time.time() % 60 < min_left_s:
         time.sleep(60 - time.time() % 60 + 0.05)
     return int(time.time() // 60)
+
+
+def children_of(pid: int) -> list[int]:
+    """Process ids whose parent is `pid` (a service's worker processes), read from /proc."""
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                kids.append(int(entry.name))
+    return kids

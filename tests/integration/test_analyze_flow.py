@@ -11,22 +11,7 @@ import pytest
 from printforge.printability.v1 import printability_pb2, printability_pb2_grpc
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh
-
-
-def sse_events(client: httpx.Client, url: str, headers: dict[str, str]) -> list[tuple[str, dict]]:
-    events: list[tuple[str, dict]] = []
-    with client.stream("GET", url, headers=headers, timeout=60) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        assert response.headers["cache-control"] == "no-cache"
-        event = "message"
-        for line in response.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((event, json.loads(line.split(":", 1)[1])))
-                event = "message"
-    return events
+from tests.integration.sse_client import sse_events
 
 
 @pytest.fixture(scope="module")

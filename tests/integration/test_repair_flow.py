@@ -8,7 +8,6 @@ parse (with trimesh, not our own loader) as a watertight solid of the intact cub
 from __future__ import annotations
 
 import io
-import json
 import struct
 import time
 import uuid
@@ -20,6 +19,7 @@ import trimesh
 
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh
+from tests.integration.sse_client import sse_events
 
 REPAIR = "/openapi/v1/print/repair"
 SIZE_MM = 20.0
@@ -70,21 +70,6 @@ def obj_text(vertices: np.ndarray, faces: np.ndarray) -> bytes:
 def glb_bytes(vertices: np.ndarray, faces: np.ndarray) -> bytes:
     """glTF is in metres by specification."""
     return trimesh.Trimesh(vertices / 1000.0, faces, process=False).export(file_type="glb")
-
-
-def sse_events(client: httpx.Client, url: str, headers: dict[str, str]) -> list[tuple[str, dict]]:
-    events: list[tuple[str, dict]] = []
-    with client.stream("GET", url, headers=headers, timeout=60) as response:
-        assert response.status_code == 200
-        assert response.headers["content-type"].startswith("text/event-stream")
-        event = "message"
-        for line in response.iter_lines():
-            if line.startswith("event:"):
-                event = line.split(":", 1)[1].strip()
-            elif line.startswith("data:"):
-                events.append((event, json.loads(line.split(":", 1)[1])))
-                event = "message"
-    return events
 
 
 def create(client: httpx.Client, headers: dict[str, str], **body: str) -> str:

@@ -30,9 +30,8 @@ import sqlalchemy as sa
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from tests.fixtures_meshes import binary_stl, cube, data_url
-from tests.integration.mesh import Mesh, free_port, fresh_rate_window, start_mesh
-from tests.integration.test_analyze_flow import sse_events
-from tests.integration.test_worker_death import children_of
+from tests.integration.mesh import Mesh, children_of, free_port, fresh_rate_window, start_mesh
+from tests.integration.sse_client import sse_events
 
 pytestmark = pytest.mark.postgres
 

@@ -18,21 +18,8 @@ from printforge.printability.v1 import printability_pb2 as pb
 from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.task.v1 import task_pb2
 from tests.fixtures_meshes import binary_stl, cube, data_url
-from tests.integration.mesh import Mesh, start_mesh
-from tests.integration.test_analyze_flow import sse_events
-
-
-def children_of(pid: int) -> list[int]:
-    kids = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-                kids.append(int(entry.name))
-    return kids
+from tests.integration.mesh import Mesh, children_of, start_mesh
+from tests.integration.sse_client import sse_events
 
 
 @pytest.fixture
