@@ -1,8 +1,11 @@
 """Chat latency (issue 5): prompt -> completed part through the gateway, as a Meshra client sees it.
 
 For every prompt of ../shared/prompts/public.jsonl (a built-in list when absent) the bench POSTs
-/api/v1/chat and polls GET /api/v1/generations/:id until the version is completed, timing the
-wall clock from the POST to the first poll that says completed, with a real HTTP client. A
+/api/v1/chat and then, with a real HTTP client, either reads the SSE stream
+GET /api/v1/generations/:id/stream until its completed event (`--mode stream`, the default: the
+server pushes the end) or polls GET /api/v1/generations/:id every `--poll-ms` (`--mode poll`, what
+the seed's clients do, at 2-3 s), timing the wall clock from the POST to the event or poll that
+says completed. A
 second turn ("make it twice as tall", and any follow-up turn the prompt file carries) is timed
 the same way and reported separately.
 
@@ -11,9 +14,9 @@ both alike, is what `printforge chat PROMPT -o part.stl` does: the planner and t
 build in-process, then one STL export. A third, in-process line runs the worker's own job
 (services.generator.jobs.plan_part: planner, build and all five exports) so the ratio can be
 split into CAD work and the service path (task queue, worker hop, printability check, blobs,
-polling).
+polling or streaming).
 
-Run: .venv/bin/python bench/bench_chat.py [--reps 3] [--poll-ms 50] [--followups 5]
+Run: .venv/bin/python bench/bench_chat.py [--mode stream|poll] [--reps 3] [--poll-ms 50] [--followups 5]
 Target: warm p50 <= 1.5 s prompt -> completed through the gateway. The mesh runs as real
 processes on loopback (embedded SQLite, temp data dir) and shares the machine's cores with
 this script, which also runs the peer.
@@ -80,6 +83,7 @@ class Sample:
     server_s: float | None = None
     post_s: float | None = None
     polls: int = 0
+    """GET requests (poll mode) or SSE events received (stream mode)."""
 
 
 def load_prompts(path: Path) -> tuple[list[Prompt], str]:
@@ -122,13 +126,16 @@ def timed(fn: Callable[[], Any]) -> tuple[float, Any]:
 
 # --- the service path -----------------------------------------------------------------------
 class ChatClient:
-    """A Meshra client: POST /api/v1/chat, then poll the generation every `poll_s`."""
+    """A Meshra client: POST /api/v1/chat, then stream the generation (SSE) or poll it every `poll_s`."""
 
-    def __init__(self, mesh: Mesh, key: str, poll_s: float, timeout_s: float = 120) -> None:
+    def __init__(
+        self, mesh: Mesh, key: str, poll_s: float, mode: str = "stream", timeout_s: float = 120
+    ) -> None:
         self.http = httpx.Client(
             base_url=mesh.url, headers={"Authorization": f"Bearer {key}"}, timeout=timeout_s
         )
         self.poll_s = poll_s
+        self.mode = mode
         self.timeout_s = timeout_s
 
     def close(self) -> None:
@@ -145,6 +152,16 @@ class ChatClient:
         if reply.status_code != 202:
             raise RuntimeError(f"POST /api/v1/chat {reply.status_code}: {reply.text}")
         gen_id = reply.json()["generationId"]
+        wait = self._stream if self.mode == "stream" else self._poll
+        gen, polls = wait(prompt_id, gen_id, start)
+        seconds = time.perf_counter() - start
+        if gen["status"] != "completed":
+            raise RuntimeError(f"{prompt_id}: {gen['status']}: {gen.get('error')}")
+        server_s = (_ms(gen["updatedAt"]) - _ms(gen["createdAt"])) / 1000
+        sample = Sample(prompt_id, gen["templateId"], seconds, server_s, post_s, polls)
+        return sample, gen
+
+    def _poll(self, prompt_id: str, gen_id: str, start: float) -> tuple[dict, int]:
         polls = 0
         while True:
             got = self.http.get(f"/api/v1/generations/{gen_id}")
@@ -153,16 +170,29 @@ class ChatClient:
                 raise RuntimeError(f"GET generation {got.status_code}: {got.text}")
             gen = got.json()
             if gen["status"] != "processing":
-                break
+                return gen, polls
             if time.perf_counter() - start > self.timeout_s:
                 raise RuntimeError(f"{prompt_id}: still processing after {self.timeout_s} s")
             time.sleep(self.poll_s)
-        seconds = time.perf_counter() - start
-        if gen["status"] != "completed":
-            raise RuntimeError(f"{prompt_id}: {gen['status']}: {gen.get('error')}")
-        server_s = (_ms(gen["updatedAt"]) - _ms(gen["createdAt"])) / 1000
-        sample = Sample(prompt_id, gen["templateId"], seconds, server_s, post_s, polls)
-        return sample, gen
+
+    def _stream(self, prompt_id: str, gen_id: str, start: float) -> tuple[dict, int]:
+        """Read the SSE stream until a finished generation arrives (the server then ends it)."""
+        events = 0
+        event = "message"
+        with self.http.stream("GET", f"/api/v1/generations/{gen_id}/stream") as got:
+            if got.status_code != 200:
+                raise RuntimeError(f"GET generation stream {got.status_code}: {got.read().decode()}")
+            for line in got.iter_lines():
+                if line.startswith("event:"):
+                    event = line.split(":", 1)[1].strip()
+                elif line.startswith("data:"):
+                    data = json.loads(line.split(":", 1)[1])
+                    events += 1
+                    if event == "error":
+                        raise RuntimeError(f"{prompt_id}: stream error {data}")
+                    if data["status"] != "processing":
+                        return data, events
+        raise RuntimeError(f"{prompt_id}: the stream ended while still processing")
 
 
 def _ms(iso: str) -> float:
@@ -216,7 +246,7 @@ class Results:
 
 def report(res: Results, args: argparse.Namespace, source: str, n_prompts: int) -> None:
     print(
-        f"prompts: {n_prompts} from {source}; {args.reps} rep(s); poll every {args.poll_ms:g} ms; "
+        f"prompts: {n_prompts} from {source}; {args.reps} rep(s); {_mode_text(args)}; "
         f"{args.workers} generator worker(s); warm-up {args.warmup} chat(s)"
     )
     for title, service, peer in (
@@ -229,12 +259,14 @@ def report(res: Results, args: argparse.Namespace, source: str, n_prompts: int) 
         ours = statistics.median(s.seconds for s in service)
         theirs = statistics.median(s.seconds for s in peer)
         print(f"\n== {title}: prompt -> completed ==")
-        print(f"gateway POST /api/v1/chat + poll GET: {summary([s.seconds for s in service])}")
+        how = "stream GET .../stream (SSE)" if args.mode == "stream" else "poll GET"
+        print(f"gateway POST /api/v1/chat + {how}: {summary([s.seconds for s in service])}")
         print(
             f"  of which server-side (updatedAt - createdAt): {summary([s.server_s or 0 for s in service])}"
         )
         print(f"  POST /api/v1/chat 202 reply: {summary([s.post_s or 0 for s in service])}")
-        print(f"  polls per request: p50 {statistics.median(s.polls for s in service):.0f}")
+        unit = "SSE events" if args.mode == "stream" else "polls"
+        print(f"  {unit} per request: p50 {statistics.median(s.polls for s in service):.0f}")
         peer_s = summary([s.seconds for s in peer])
         print(f"peer: in-process planner + CadQuery build + STL (printforge chat): {peer_s}")
         if title == "first turn" and res.job:
@@ -250,6 +282,10 @@ def report(res: Results, args: argparse.Namespace, source: str, n_prompts: int) 
         print(f"\nfailures ({len(res.failures)}):")
         for line in res.failures:
             print(f"  {line}")
+
+
+def _mode_text(args: argparse.Namespace) -> str:
+    return "SSE stream" if args.mode == "stream" else f"poll every {args.poll_ms:g} ms"
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -289,7 +325,7 @@ def run(args: argparse.Namespace) -> None:
             "PRINTFORGE_LOG_LEVEL": "WARNING",
         },
     )
-    client = ChatClient(mesh, mesh.create_key("bench"), args.poll_ms / 1000)
+    client = ChatClient(mesh, mesh.create_key("bench"), args.poll_ms / 1000, args.mode)
     try:
         for i in range(args.warmup):
             p = prompts[i % len(prompts)]
@@ -331,8 +367,15 @@ def run(args: argparse.Namespace) -> None:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        description="Prompt -> completed part through the gateway (POST /api/v1/chat, poll GET "
-        "/api/v1/generations/:id) against the in-process `printforge chat` path; target p50 <= 1.5 s.",
+        description="Prompt -> completed part through the gateway (POST /api/v1/chat, then the SSE "
+        "stream or polls of /api/v1/generations/:id) against the in-process `printforge chat` path; "
+        "target p50 <= 1.5 s.",
+    )
+    parser.add_argument(
+        "--mode",
+        choices=("stream", "poll"),
+        default="stream",
+        help="wait for the part on GET .../stream (SSE, default) or by polling GET every --poll-ms",
     )
     parser.add_argument("--reps", type=int, default=3, help="passes over the prompt set (default 3)")
     parser.add_argument("--warmup", type=int, default=4, help="untimed chats first (default 4)")
@@ -342,7 +385,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=5,
         help=f"prompts that also get a timed second turn {FOLLOW_UP!r} (default 5)",
     )
-    parser.add_argument("--poll-ms", type=float, default=50, help="GET poll interval (default 50 ms)")
+    parser.add_argument(
+        "--poll-ms", type=float, default=50, help="GET poll interval in poll mode (default 50 ms)"
+    )
     parser.add_argument(
         "--workers", type=int, default=2, help="PRINTFORGE_WORKER_PROCESSES of the generator (default 2)"
     )

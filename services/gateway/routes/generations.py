@@ -4,17 +4,26 @@ authenticated file downloads under /generated/{id}/part.{ext} (see the meshra-ap
 File URLs in responses point at /generated/..., not at signed /v1/files links: Meshra clients
 download them with their API key, and the route checks the generation's owner every time
 (403 for another user's generation, 404 for an unknown one).
+
+Chat generations finish in about 100 ms of server time, but a client polling every 2-3 s as
+the seed suggests sees seconds. Two printforge extensions push the end instead:
+`GET /api/v1/generations/{id}/stream` (SSE, one event per change of the generation object)
+and `GET /api/v1/generations/{id}?wait=S` (a long-poll of up to 30 s). Both ride the
+generator's WatchTask, which wakes the moment the version's task row changes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
+from sse_starlette.sse import EventSourceResponse
 
 from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
@@ -22,9 +31,16 @@ from printforge.runtime.blobs import BlobNotFound
 from services.gateway.errors import ApiError
 from services.gateway.principal import Principal, consume, require_principal
 from services.gateway.schemas import ErrorBody
+from services.gateway.sse import envelope_error, event_stream
 
 # A synchronous render (cold worker, a long gift text) can take tens of seconds.
 RENDER_TIMEOUT_S = 180.0
+# Deadline of a WatchTask stream: a task's own time limit and retries end well before it.
+WATCH_TIMEOUT_S = 3600.0
+MAX_WAIT_S = 30.0
+# The long-poll's WatchTask deadline runs this much past the wait, so the wait ends first.
+WAIT_DEADLINE_SLACK_S = 5.0
+PROCESSING = "processing"
 URL_FIELDS = {"glb": "glbUrl", "step": "stepUrl", "stl": "stlUrl", "3mf": "threeMfUrl", "png": "pngUrl"}
 MEDIA_TYPES = {
     "glb": "model/gltf-binary",
@@ -128,6 +144,51 @@ async def _get(request: Request, owner: str, generation_id: str, version: int = 
     return reply.generation
 
 
+async def generation_updates(
+    request: Request, owner: str, gen: pb.Generation, *, timeout_s: float = WATCH_TIMEOUT_S
+) -> AsyncIterator[pb.Generation]:
+    """`gen`, then its version again each time it changes, until it is no longer processing.
+
+    The generator's WatchTask on the version's task says when to look: its snapshots arrive on
+    every status or progress change, and the task ends only after the version is stored as
+    completed or failed, so the re-read that follows a terminal snapshot sees the outcome. A
+    version cannot be superseded while it processes (a follow-up is 409 until then), so the
+    version watched stays the latest. The gRPC call is cancelled when the consumer goes away.
+    """
+    yield gen
+    if gen.status != PROCESSING or not gen.task_id:
+        return
+    clients = request.app.state.clients
+    call = clients.generator.WatchTask(
+        pb.WatchTaskRequest(owner=owner, task_id=gen.task_id), timeout=timeout_s
+    )
+    last = gen
+    try:
+        async for _ in call:
+            current = await _get(request, owner, gen.id, gen.version)
+            if current != last:  # progress alone does not change the Meshra object
+                last = current
+                yield current
+            if current.status != PROCESSING:
+                return
+    finally:
+        call.cancel()
+
+
+async def _wait_until_finished(
+    request: Request, owner: str, gen: pb.Generation, wait_s: float
+) -> pb.Generation:
+    """The version once it is finished, or as it stands when `wait_s` runs out."""
+    last = gen
+    updates = generation_updates(request, owner, gen, timeout_s=wait_s + WAIT_DEADLINE_SLACK_S)
+    async with contextlib.aclosing(updates):
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(wait_s):
+                async for last in updates:  # noqa: B007 - the last snapshot is the answer
+                    pass
+    return last
+
+
 @router.post(
     "/starters/{starter_id}", response_model=GenerationBody, summary="Render a starter (cached per user)"
 )
@@ -181,16 +242,50 @@ async def update_params(
     return generation_body(reply.generation, request)
 
 
+VersionQuery = Annotated[int, Query(ge=1, description="A past version; the latest when omitted.")]
+
+
 @router.get("/generations/{generation_id}", response_model=GenerationBody, summary="Poll a generation")
 async def get_generation(
     generation_id: str,
     request: Request,
     principal: Caller,
-    version: Annotated[int, Query(ge=1, description="A past version; the latest when omitted.")]
-    | None = None,
+    version: VersionQuery | None = None,
+    wait: Annotated[
+        float,
+        Query(
+            ge=0,
+            le=MAX_WAIT_S,
+            description="printforge extension: long-poll, answering as soon as the generation is "
+            f"completed or failed, or after this many seconds (max {MAX_WAIT_S:g}).",
+        ),
+    ] = 0,
 ) -> dict[str, Any]:
     gen = await _get(request, principal.user_id, generation_id, version or 0)
+    if wait > 0 and gen.status == PROCESSING:
+        gen = await _wait_until_finished(request, principal.user_id, gen, wait)
     return generation_body(gen, request, latest=version is None)
+
+
+@router.get(
+    "/generations/{generation_id}/stream",
+    summary="Stream a generation as Server-Sent Events (printforge extension)",
+    description="Each `message` event carries the object GET /api/v1/generations/{id} returns, "
+    "one per change, the last one completed or failed; a finished generation sends one event. "
+    "A failure after the stream started ends it with an `error` event holding the error envelope.",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "SSE stream of generations"}},
+)
+async def stream_generation(
+    generation_id: str, request: Request, principal: Caller, version: VersionQuery | None = None
+) -> EventSourceResponse:
+    # Read before streaming, so 403/404 are HTTP errors and not events.
+    gen = await _get(request, principal.user_id, generation_id, version or 0)
+
+    async def bodies() -> AsyncIterator[dict[str, Any]]:
+        async for current in generation_updates(request, principal.user_id, gen):
+            yield generation_body(current, request, latest=version is None)
+
+    return event_stream(bodies(), envelope_error)
 
 
 @router.get(

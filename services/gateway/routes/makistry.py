@@ -4,14 +4,18 @@ Submitting answers 202 with the job at once; the part renders in the generator s
 client polls `GET /v1/jobs/{job_id}` (or registers a webhook, /api/v1/webhooks) until `success`
 or `failed`. Text-to-CAD draws on the same 50-per-day budget as Meshra chat; image-to-CAD is
 deterministic (no language model) and only counts against the per-minute request limit.
+As a printforge extension, `GET /v1/jobs/{job_id}/stream` pushes the job object over SSE
+instead (the same WatchTask-driven updates as the Meshra generation stream).
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field, ValidationError
+from sse_starlette.sse import EventSourceResponse
 from starlette.datastructures import UploadFile
 
 from printforge.auth.v1 import auth_pb2
@@ -22,7 +26,9 @@ from services.gateway.errors import ApiError
 from services.gateway.makistry_views import JOB_SOURCES, BadOutputFormat, job_object, parse_output_format
 from services.gateway.principal import Principal, consume, require_principal
 from services.gateway.routes.files import url_signer
+from services.gateway.routes.generations import generation_updates
 from services.gateway.schemas import ErrorBody
+from services.gateway.sse import envelope_error, event_stream
 
 MAX_PROMPT_CHARS = 4000
 MAX_IMAGE_BYTES = 10 * 2**20
@@ -187,16 +193,40 @@ async def image_to_cad(request: Request, principal: Caller) -> dict[str, Any]:
     )
 
 
-@router.get("/jobs/{job_id}", response_model=Job, summary="Poll a job")
-async def get_job(job_id: str, request: Request, principal: Caller) -> dict[str, Any]:
+async def _job_generation(request: Request, owner: str, job_id: str) -> pb.Generation:
+    """The generation behind a job; a starter, gift or chat generation is no job (404)."""
     clients = request.app.state.clients
     reply = await clients.call(
-        clients.generator.GetGeneration,
-        pb.GetGenerationRequest(owner=principal.user_id, generation_id=job_id),
+        clients.generator.GetGeneration, pb.GetGenerationRequest(owner=owner, generation_id=job_id)
     )
     if reply.generation.source not in JOB_SOURCES:
         raise ApiError(404, f"No job with id {job_id} exists.", "job_not_found")
-    return job_object(reply.generation, url_signer(request))
+    return reply.generation
+
+
+@router.get("/jobs/{job_id}", response_model=Job, summary="Poll a job")
+async def get_job(job_id: str, request: Request, principal: Caller) -> dict[str, Any]:
+    gen = await _job_generation(request, principal.user_id, job_id)
+    return job_object(gen, url_signer(request))
+
+
+@router.get(
+    "/jobs/{job_id}/stream",
+    summary="Stream a job as Server-Sent Events (printforge extension)",
+    description="Each `message` event carries the job object GET /v1/jobs/{job_id} returns, one per "
+    "change, the last one success or failed; a finished job sends one event. A failure after the "
+    "stream started ends it with an `error` event holding the error envelope.",
+    responses={200: {"content": {"text/event-stream": {}}, "description": "SSE stream of jobs"}},
+)
+async def stream_job(job_id: str, request: Request, principal: Caller) -> EventSourceResponse:
+    gen = await _job_generation(request, principal.user_id, job_id)  # 404 as HTTP, not as an event
+    sign = url_signer(request)
+
+    async def jobs() -> AsyncIterator[dict[str, Any]]:
+        async for current in generation_updates(request, principal.user_id, gen):
+            yield job_object(current, sign)
+
+    return event_stream(jobs(), envelope_error)
 
 
 @router.get("/jobs", response_model=JobList, summary="List your jobs, newest first")
