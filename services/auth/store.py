@@ -310,7 +310,8 @@ class AuthStore:
                 sa.select(api_keys.c.id).where(api_keys.c.id == key_id, api_keys.c.revoked_at_ms.is_(None))
             ).first()
         if live is None:
-            raise NotFoundError(f"API key {key_id!r} not found or revoked")
+            # A gateway may still hold the key in its short principal cache: this is an auth failure.
+            raise UnauthenticatedError(f"API key {key_id!r} not found or revoked")
         now = self._clock()
         count: int | None = None
         if rule.limit > 0:

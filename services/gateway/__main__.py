@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uvicorn
+from prometheus_client import start_http_server
 
 from printforge.runtime.config import Settings
 from printforge.runtime.logs import configure_logging
@@ -12,6 +13,10 @@ from services.gateway.app import create_app
 def main() -> None:
     settings = Settings.from_env()
     configure_logging("gateway", settings.log_level)
+    if settings.metrics_port is not None:
+        # Kubernetes scrapes every pod on its metrics port (the NetworkPolicy admits Prometheus
+        # only there); locally /metrics on the HTTP port is enough.
+        start_http_server(settings.metrics_port, addr=settings.bind_host)
     uvicorn.run(
         create_app(settings),
         host=settings.bind_host,

@@ -77,9 +77,15 @@ async def authenticate(request: Request) -> Principal:
 async def consume(request: Request, response: Response, principal: Principal, bucket: int) -> None:
     """Count the request against a quota bucket; 429 with Retry-After when it is used up."""
     clients = request.app.state.clients
-    reply = await clients.call(
-        clients.auth.ConsumeQuota, auth_pb2.ConsumeQuotaRequest(key_id=principal.key_id, bucket=bucket)
-    )
+    try:
+        reply = await clients.call(
+            clients.auth.ConsumeQuota, auth_pb2.ConsumeQuotaRequest(key_id=principal.key_id, bucket=bucket)
+        )
+    except grpc.aio.AioRpcError as exc:
+        # A key revoked while still in the principal cache: refused at once, not after the TTL.
+        if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+            raise ApiError(401, "Invalid or revoked API key") from None
+        raise from_grpc(exc) from None
     headers = {
         "RateLimit-Limit": str(reply.limit),
         "RateLimit-Remaining": str(max(0, reply.remaining)),

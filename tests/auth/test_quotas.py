@@ -22,7 +22,7 @@ from services.auth.quotas import (
     rules_from_settings,
     window_start_ms,
 )
-from services.auth.store import PRUNE_INTERVAL_MS, AuthStore, NotFoundError, quota_windows
+from services.auth.store import PRUNE_INTERVAL_MS, AuthStore, UnauthenticatedError, quota_windows
 
 T0 = int(datetime(2027, 3, 14, 15, 9, 26, 535_000, tzinfo=UTC).timestamp() * 1000)
 
@@ -151,9 +151,9 @@ def test_unknown_or_revoked_key_is_not_counted(database_url: str) -> None:
     store = _store(database_url, _rules(), Clock())
     _, key, _ = store.create_api_key("alice")
     store.revoke_api_key(key.id)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnauthenticatedError, match="revoked"):
         store.consume_quota(key.id, Bucket.REQUESTS)
-    with pytest.raises(NotFoundError):
+    with pytest.raises(UnauthenticatedError):
         store.consume_quota("key_00000000000000000000aa", Bucket.REQUESTS)
     assert _stored_count(database_url, key.id, Bucket.REQUESTS) == 0
 
@@ -213,3 +213,4 @@ def test_two_processes_share_the_limit_exactly(database_url: str) -> None:
     assert [c.exitcode for c in children] == [0, 0]
     assert sum(allowed) == limit
     assert _stored_count(database_url, key.id, Bucket.REQUESTS) == limit
+

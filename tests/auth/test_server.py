@@ -70,6 +70,9 @@ async def test_errors_map_to_status_codes(stub: auth_pb2_grpc.AuthServiceStub) -
         grpc.StatusCode.UNAUTHENTICATED: [
             stub.Authenticate(auth_pb2.AuthenticateRequest(token="pf_not-a-token")),
             stub.Authenticate(auth_pb2.AuthenticateRequest(token="")),
+            stub.ConsumeQuota(
+                auth_pb2.ConsumeQuotaRequest(key_id="key_missing", bucket=auth_pb2.QUOTA_BUCKET_REQUESTS)
+            ),
         ],
         grpc.StatusCode.INVALID_ARGUMENT: [
             stub.CreateUser(auth_pb2.CreateUserRequest(name=" ")),
@@ -82,9 +85,6 @@ async def test_errors_map_to_status_codes(stub: auth_pb2_grpc.AuthServiceStub) -
         grpc.StatusCode.NOT_FOUND: [
             stub.ListApiKeys(auth_pb2.ListApiKeysRequest(user_name="nobody")),
             stub.RevokeApiKey(auth_pb2.RevokeApiKeyRequest(key_id=bob_key.id, user_id=alice.id)),
-            stub.ConsumeQuota(
-                auth_pb2.ConsumeQuotaRequest(key_id="key_missing", bucket=auth_pb2.QUOTA_BUCKET_REQUESTS)
-            ),
         ],
     }
     for expected, calls in cases.items():

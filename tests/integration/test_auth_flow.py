@@ -45,9 +45,11 @@ def test_revoked_key_stops_working_within_5_seconds(mesh: Mesh) -> None:
     keys = client.get("/api/v1/keys", headers=headers).json()
     assert len(keys) == 1 and keys[0]["last_four"] == token[-4:] and "key" not in keys[0]
     assert client.delete(f"/api/v1/keys/{keys[0]['id']}", headers=headers).status_code == 200
-    revoked_at = time.monotonic()
-    while client.get(ROUTE, headers=headers).status_code != 401:
-        assert time.monotonic() - revoked_at < 5, "revoked key still accepted after 5 s"
+    # The gateway still caches the principal, but the quota check refuses the key: 401 at once.
+    for _ in range(4):
+        reply = client.get(ROUTE, headers=headers)
+        assert reply.status_code == 401, reply.text
+        assert reply.json()["error"]["message"] == "Invalid or revoked API key"
         time.sleep(0.25)
 
 

@@ -44,7 +44,7 @@ from tests.k8s.kustomize_render import render
 from tests.k8s.local_cluster import LocalCluster
 from tests.k8s.local_pods import LocalPods
 from tests.k8s.localizer import Localizer
-from tests.k8s.loopback import WILDCARDS
+from tests.k8s.loopback import LOOPBACK, WILDCARDS
 from tests.k8s.manifest_env import Image, container_env, required
 from tests.k8s.rendered_manifest import Manifest, Workload
 
@@ -104,6 +104,28 @@ def analyze_cube(base_url: str, api_key: str, stl: bytes) -> str:
     return task_id
 
 
+# What each printforge pod's metrics port must expose once it has served one analyze.
+SCRAPED_METRICS = {
+    "gateway": "http_requests_total",
+    "auth": "grpc_server_handled_total",
+    "generator": "grpc_server_started_total",
+    "printability": "grpc_server_handled_total",
+}
+
+
+def assert_scrapeable(localizer: Localizer, servers: list[Workload]) -> None:
+    """Prometheus (the only caller the NetworkPolicy admits there) scrapes each pod's `metrics` port."""
+    for w in servers:
+        port = localizer.pod_port(w, w.container_port("metrics"))
+        reply = httpx.get(f"http://{LOOPBACK}:{port}/metrics", timeout=5)
+        assert reply.status_code == 200, (
+            f"{w.name}: /metrics on its metrics port answered {reply.status_code}"
+        )
+        assert SCRAPED_METRICS[w.name] in reply.text, (
+            f"{w.name}'s metrics port lacks {SCRAPED_METRICS[w.name]}"
+        )
+
+
 def test_dev_overlay_containers_serve_an_analyze(tmp_path: Path, postgres_url: str) -> None:
     manifest = Manifest(render(DEV_OVERLAY))
     envoy = find_binary("envoy")
@@ -139,6 +161,7 @@ def test_dev_overlay_containers_serve_an_analyze(tmp_path: Path, postgres_url: s
         assert edge is not None, "no Service envoy on port 80"
         stl = binary_stl(*cube(20))
         task_id = analyze_cube(f"http://{edge[0]}:{edge[1]}", output.strip().splitlines()[-1], stl)
+        assert_scrapeable(localizer, servers)
 
         # The work went through the manifest's stores: the task row in PostgreSQL, the model in S3.
         with database.connect() as conn:
