@@ -62,7 +62,7 @@ def refine(tree: dict[str, Any], message: str, model: TreeModel | None = None) -
     schema.validate(tree)
     family = get_family(tree["family"])
     ctx = analyse(message)
-    feats.classify(ctx)
+    feats.classify(ctx, followup=True)
     switched = _switch(ctx, tree)
     if switched is not None:
         return switched
@@ -70,6 +70,7 @@ def refine(tree: dict[str, Any], message: str, model: TreeModel | None = None) -
     changes: list[str] = []
     _remove(ctx, new, changes)
     _ratios(ctx, family, new, changes)
+    _deltas(ctx, family, new, changes)
     _features(ctx, family, new, changes)
     _sizes(ctx, family, new, changes)
     if not changes:
@@ -157,6 +158,53 @@ def _ratios(ctx: Context, family: Family, tree: dict[str, Any], changes: list[st
         if targets:
             ctx.take_span(match.start(), match.end())
             changes.append(f"scaled {', '.join(targets)} by {factor:g}")
+
+
+GROW_WORDS = ("increase", "raise", "extend", "grow", "lengthen", "widen", "thicken", "enlarge", "add")
+SHRINK_VERBS = ("decrease", "reduce", "shrink", "lower", "shorten", "trim", "cut")
+_COMPARATIVE = re.compile(
+    r"\s*(?P<word>taller|higher|longer|wider|thicker|deeper|bigger|larger|more|extra"
+    r"|shorter|narrower|thinner|shallower|smaller|lower|less)\b"
+)
+_BY = re.compile(r"\b(?P<verb>" + "|".join(GROW_WORDS + SHRINK_VERBS) + r")\b[^,;.]*\bby\s+$")
+_ADD_TO = re.compile(r"^[^,;.]*?\bto\b")
+_DIM_NOUN = re.compile(r"\b(height|length|width|thickness|depth)\b")
+DECREASE_WORDS = frozenset((*SHRINK, *SHRINK_VERBS, "shallower", "lower", "less"))
+
+
+def _deltas(ctx: Context, family: Family, tree: dict[str, Any], changes: list[str]) -> None:
+    """'5 mm taller', 'increase the height by 5 mm', 'add 5 mm to the length': relative sizes."""
+    for seg in ctx.segments:
+        for m in seg.measures:
+            if m.used or m.q.thread or m.q.is_group:
+                continue
+            before, after = ctx.text[: m.q.start], ctx.text[m.q.end :]
+            comparative, by = _COMPARATIVE.match(after), _BY.search(before)
+            added = re.search(r"\badd\s+$", before) and _ADD_TO.search(after)
+            if comparative:
+                word = comparative.group("word")
+                dim = _named_dim(ctx.text) or (word if word in DIM_WORDS else None)
+                sign = -1.0 if word in DECREASE_WORDS else 1.0
+            elif by or added:
+                verb = by.group("verb") if by else "add"
+                dim, sign = _named_dim(ctx.text), (-1.0 if verb in SHRINK_VERBS else 1.0)
+            else:
+                continue
+            targets = _dims_for(family, dim)
+            if dim is None or not targets:
+                continue
+            for name in targets:
+                current = tree["params"].get(name, _default(family, name))
+                tree["params"][name] = round(current + sign * m.q.value, 4)
+            m.used = True
+            ctx.take_span(m.q.start, m.q.end + (comparative.end() if comparative else 0))
+            changes.append(f"{', '.join(targets)} {'+' if sign > 0 else '-'}{m.q.value:g} mm")
+
+
+def _named_dim(text: str) -> str | None:
+    """The dimension a message names with a noun ('... in length'), which beats a comparative."""
+    match = _DIM_NOUN.search(text)
+    return match.group(1) if match else None
 
 
 def _dims_for(family: Family, dim: str | None) -> list[str]:

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from services.generator.planner import standards, units
+from services.generator.planner import clauses, standards, units
 from services.generator.planner.families.base import Family, Outline
 from services.generator.planner.phrases import Context, Measure, Segment
 
@@ -32,8 +32,8 @@ ANCHORS: tuple[tuple[str, str], ...] = (
     ("slot", r"\bslots?\b|\bslotted\b"),
     (
         "fillet",
-        r"fillet(?:ed|s)?|\brounded\b|\bround(?:ed)? (?:off )?(?:the |all )?(?:corners|edges)"
-        r"|radius(?:ed)? (?:corners|edges)|\bround corners",
+        r"fillet(?:ed|s)?|\brounded\b|\bround(?:ed)? (?:off )?(?:the |all )?(?:(?:four|4|vertical|top|bottom"
+        r"|outer|outside|sharp|side) )?(?:corners|edges)|radius(?:ed)? (?:corners|edges)|\bround corners",
     ),
     ("chamfer", r"chamfer(?:ed|s)?|bevel(?:l?ed|s)?"),
     (
@@ -43,20 +43,27 @@ ANCHORS: tuple[tuple[str, str], ...] = (
 )
 _ANCHOR_RE = [(kind, re.compile(pattern)) for kind, pattern in ANCHORS]
 BODY_ANCHORS = ("fillet", "chamfer")
-COUNT_RE = re.compile(r"\b(" + "|".join(units.WORD_NUMBERS) + r"|\d+)\b")
+COUNT_RE = re.compile(r"\b(" + "|".join(units.WORD_NUMBERS) + r"|\d+)(?:\b|(?=x\b))")
 
 
-def classify(ctx: Context) -> None:
-    """Mark clauses that describe a feature (those without a size group like '40x20x10')."""
+def classify(ctx: Context, *, followup: bool = False) -> None:
+    """Mark clauses that describe a feature (those without a size group like '40x20x10').
+
+    Clauses are first re-cut where the punctuation split missed a boundary (see clauses.py).
+    """
+    clauses.split_terse(ctx, _ANCHOR_RE)
     for seg in ctx.segments:
-        if any(m.q.is_group and m.q.unit is not None for m in seg.measures):
-            continue
         for kind, pattern in _ANCHOR_RE:
             match = pattern.search(seg.text)
-            if match:
+            if not match:
+                continue
+            if kind == "hole":
+                clauses.split_counted(seg)
+            if not any(m.q.is_group and m.q.unit is not None for m in seg.measures):
                 seg.feature = kind
                 ctx.mark(seg.start + match.start(), seg.start + match.end())
-                break
+            break
+    clauses.merge_placements(ctx, sizes=followup)
 
 
 def body_features(ctx: Context) -> list[dict[str, Any]]:
@@ -98,11 +105,11 @@ def parse_segment(ctx: Context, seg: Segment) -> dict[str, Any]:
     )
     kind = seg.feature
     if kind == "fillet":
-        radius = take("radius", None, "diameter", "size")
+        radius = take("radius", None, "diameter", "size", "side")
         edges = _edges(ctx, seg, "vertical" if re.search(r"corner", text) else "all")
         return {"type": "fillet", "radius": radius, "edges": edges}
     if kind == "chamfer":
-        size = take(None, "size", "width", "length")
+        size = take(None, "size", "width", "length", "side")
         edges = _edges(ctx, seg, "vertical" if re.search(r"corner", text) else "top")
         return {"type": "chamfer", "size": size, "edges": edges}
     if kind == "text":
@@ -148,7 +155,10 @@ def parse_segment(ctx: Context, seg: Segment) -> dict[str, Any]:
     if re.search(r"counter[- ]?sun|counter[- ]?sink|\bcsk\b", text):
         ctx.has(r"counter[- ]?sunk|counter[- ]?sinks?|\bcsk\b")
         feature["countersink"] = {}
-    ctx.has(r"\bthrough\b|\bthru\b|\bbolt\b|\bmounting\b|\bscrew\b|\bhanging\b|\bkey ?ring\b")
+    ctx.has(
+        r"\b(?:straight )?through\b|\bthru\b|\bbolts?\b|\bmounting\b|\bscrews?\b|\bhanging\b|\bto hang\b"
+        r"|\bkey ?ring\b|\bshaft\b"
+    )
     return feature
 
 
@@ -200,6 +210,10 @@ def _pattern(ctx: Context, seg: Segment, take: Any) -> dict[str, Any]:
         grid.used = True
         ctx.mark(grid.q.start, grid.q.end)
         pattern.update(kind="grid", nx=int(grid.q.raw[0]), ny=int(grid.q.raw[1]))
+    for m in seg.measures:
+        # 'four Ø8 holes on Ø60' / 'on a 60 mm diameter': a diameter the holes sit *on* is their circle
+        if m.role == "diameter" and _ON_CIRCLE.search(ctx.text[seg.start : m.q.start]):
+            m.role = "pcd"
     for role, key in (("offset", "offset"), ("pcd", "pcd"), ("spacing", "spacing")):
         value = take(role)
         if value is not None:
@@ -210,6 +224,9 @@ def _pattern(ctx: Context, seg: Segment, take: Any) -> dict[str, Any]:
     if "pcd" in pattern and "kind" not in pattern:
         pattern["kind"] = "circle"
     return pattern
+
+
+_ON_CIRCLE = re.compile(r"\b(?:on|around)\s+(?:an?\s+|the\s+)?$")
 
 
 def _is_count(seg: Segment, match: re.Match[str]) -> bool:
@@ -316,6 +333,8 @@ def resolve_pattern(
             kind = family.hole_default
         elif family.hole_default == "per_leg":
             kind = "per_leg"
+        elif pattern.get("spacing"):
+            kind = "row"
         elif round_part:
             kind = "circle"
         elif n == 2:

@@ -26,10 +26,8 @@ _UNIT_WORDS: tuple[tuple[str, str], ...] = (
 )
 UNIT_RE = "|".join(f"(?:{pattern})" for pattern, _ in _UNIT_WORDS)
 NUMBER_RE = r"(?:\d+\s+\d+/\d+|\d+/\d+|\d*\.\d+|\d+)"
-WORD_NUMBERS: dict[str, int] = {
-    "a pair of": 2,
+WORD_NUMBERS_SIMPLE: dict[str, int] = {
     "one": 1,
-    "single": 1,
     "two": 2,
     "three": 3,
     "four": 4,
@@ -43,15 +41,35 @@ WORD_NUMBERS: dict[str, int] = {
     "twelve": 12,
     "sixteen": 16,
     "twenty": 20,
-    "dozen": 12,
 }
+WORD_NUMBERS: dict[str, int] = {"a pair of": 2, "single": 1, **WORD_NUMBERS_SIMPLE, "dozen": 12}
 
-_THREAD = re.compile(r"(?<![a-z0-9.])m(\d+(?:\.\d+)?)(?:\s*[x×]\s*(\d+(?:\.\d+)?)(?:\s*mm)?)?(?![a-z0-9])")
-_DIMS = re.compile(
-    rf"(?P<a>{NUMBER_RE})(?:\s*(?P<ua>{UNIT_RE}))?\s*(?:x|by|\*)\s*(?P<b>{NUMBER_RE})(?:\s*(?P<ub>{UNIT_RE}))?"
-    rf"(?:\s*(?:x|by|\*)\s*(?P<c>{NUMBER_RE})(?:\s*(?P<uc>{UNIT_RE}))?)?"
+_THREAD = re.compile(
+    r"(?<![a-z0-9.])m(\d+(?:\.\d+)?)(?:\s*(?:[x×*]|by)\s*(\d+(?:\.\d+)?)(?:\s*mm)?)?(?![a-z0-9])"
 )
-_SINGLE = re.compile(rf"(?P<dia>ø\s*)?(?P<a>{NUMBER_RE})(?:\s*(?P<ua>{UNIT_RE}))?(?![\d/.])")
+_U = r"\s*(?:-\s*(?=[a-z]))?"  # '1-inch', '5-mm': a hyphen may join a number to its unit word
+_DIMS = re.compile(
+    rf"(?P<dia>ø\s*)?(?P<a>{NUMBER_RE})(?:{_U}(?P<ua>{UNIT_RE}))?\s*(?:x|by|\*)\s*(?P<b>{NUMBER_RE})(?:{_U}(?P<ub>{UNIT_RE}))?"
+    rf"(?:\s*(?:x|by|\*)\s*(?P<c>{NUMBER_RE})(?:{_U}(?P<uc>{UNIT_RE}))?)?"
+)
+_SINGLE = re.compile(rf"(?P<dia>ø\s*)?(?P<a>{NUMBER_RE})(?:{_U}(?P<ua>{UNIT_RE}))?(?![\d/.])")
+# 'a cone 2 in diameter': 'in' is the unit or the preposition; `_resolve_bare_in` decides.
+_BARE_IN = re.compile(r"\s+in(?=\s+(?:diameter|dia|diam|radius|length|width|height|thickness|depth|size)\b)")
+_METRIC_UNITS = frozenset({"mm", "cm", "m"})
+BARE_IN_MAX_INCHES = 12.0
+_NUMBER_WORD_RE = "|".join(w for w in sorted(WORD_NUMBERS_SIMPLE, key=len, reverse=True))
+# A number word is a quantity (not a count of features) when a unit, a count noun
+# ('twenty teeth', 'three units') or a size separator ('two by three') touches it.
+_WORD_BEFORE_UNIT = re.compile(
+    rf"\b(?P<w>{_NUMBER_WORD_RE})(?:\s*-\s*|\s+)(?=(?:inch(?:es)?|mm\b|millimet|cm\b|centimet|"
+    r"teeth\b|tooth\b|units?\b|cells?\b|by\b|x\b))"
+)
+_WORD_AFTER_BY = re.compile(rf"(?:(?<=\bby )|(?<=\bx ))(?P<w>{_NUMBER_WORD_RE})\b")
+_FRACTION_WORDS: tuple[tuple[str, str], ...] = (
+    (r"\b(?:a |one )?half(?: of)?(?: an| a)?[- ]inch(?:es)?\b", "0.5 inch"),
+    (r"\b(?:a |one )?quarter(?: of)?(?: an| a)?[- ]inch(?:es)?\b", "0.25 inch"),
+    (r"\ban inch\b", "1 inch"),
+)
 _GLOBAL_INCH = re.compile(r"\b(?:in inches|all (?:dimensions|sizes|measurements) in inch(?:es)?|imperial)\b")
 _GLOBAL_CM = re.compile(r"\b(?:in centimet(?:er|re)s|all (?:dimensions|sizes) in cm)\b")
 
@@ -91,8 +109,16 @@ class Quantity:
 
 
 def normalize(text: str) -> str:
-    """Lower-case and unify the typographic variants users paste (×, Ø, curly quotes)."""
-    return normalize_keep_case(text.lower())
+    """Lower-case and unify the typographic variants users paste (×, Ø, curly quotes);
+    spelled-out sizes ('one inch', 'half an inch', 'twenty teeth') become digits."""
+    out = normalize_keep_case(text.lower())
+    for pattern, replacement in _FRACTION_WORDS:
+        out = re.sub(pattern, replacement, out)
+    for regex in (_WORD_BEFORE_UNIT, _WORD_AFTER_BY):
+        out = regex.sub(
+            lambda m: m.group(0).replace(m.group("w"), str(WORD_NUMBERS_SIMPLE[m.group("w")])), out
+        )
+    return out
 
 
 def normalize_keep_case(text: str) -> str:
@@ -187,7 +213,9 @@ def scan(text: str, fallback: str = "mm") -> list[Quantity]:
         units = [unit_of(match.group(f"u{k}")) for k in keys]
         last = next((u for u in reversed(units) if u), None)
         values = tuple(to_mm(v, u or last, fallback) for v, u in zip(raw, units, strict=True))
-        found.append(Quantity(values, last, match.start(), match.end(), raw))
+        found.append(
+            Quantity(values, last, match.start(), match.end(), raw, diameter_mark=bool(match.group("dia")))
+        )
         taken.append(match.span())
     for match in _SINGLE.finditer(text):
         if not free(*match.span()) or _inside_word(text, match.start("a")):
@@ -206,7 +234,24 @@ def scan(text: str, fallback: str = "mm") -> list[Quantity]:
         )
         taken.append(match.span())
     found.sort(key=lambda q: q.start)
-    return found
+    return _resolve_bare_in(text, found, fallback)
+
+
+def _resolve_bare_in(text: str, found: list[Quantity], fallback: str) -> list[Quantity]:
+    """'2 in diameter': inches when the prompt measures in inches elsewhere, or when it
+    names no unit at all and the number is small enough to be inches; else a preposition."""
+    units_named = {q.unit for q in found if q.unit and not q.thread}
+    out = []
+    for q in found:
+        match = _BARE_IN.match(text, q.end)
+        if q.unit is None and not q.is_group and not q.thread and match:
+            inches = "in" in units_named or (
+                not units_named & _METRIC_UNITS and q.raw[0] <= BARE_IN_MAX_INCHES
+            )
+            if inches:
+                q = Quantity((to_mm(q.raw[0], "in"),), "in", q.start, match.end(), q.raw)
+        out.append(q)
+    return out
 
 
 def _inside_word(text: str, start: int) -> bool:

@@ -45,6 +45,20 @@ def run(*turns: str):
         ),
         (("a 40x20x10 mm box", "make it a cylinder instead"), {"genus": 0, "smallest": 10}),
         (("a cylinder 30 mm diameter and 50 mm tall", "make it 40 mm in diameter"), {"dims": [40, 40, 50]}),
+        (("a 40x20x10 mm box", "5 mm taller"), {"dims": [40, 20, 15], "volume": 12000}),
+        (("a 40x20x10 mm box", "increase the height by 0.5 cm"), {"dims": [40, 20, 15], "volume": 12000}),
+        (("a 40x20x10 mm box", "add 5 mm to the height"), {"dims": [40, 20, 15], "volume": 12000}),
+        (("a 40x20x10 mm box", "make it 10 mm shorter in length"), {"dims": [30, 20, 10], "volume": 6000}),
+        (("a 40x20x10 mm box", "make it taller, 15 mm"), {"dims": [40, 20, 15], "volume": 12000}),
+        (("a 40x20x10 mm box", "make the height 5 mm more"), {"dims": [40, 20, 15], "volume": 12000}),
+        (
+            ("a 50x30x20 box", "round the vertical edges 5 mm"),
+            {"dims": [50, 30, 20], "volume": 30000 - (4 - math.pi) * 25 * 20},
+        ),
+        (
+            ("a 40x20x10 mm box", "fillet the vertical edges with 3 mm radius"),
+            {"dims": [40, 20, 10], "volume": 8000 - (4 - math.pi) * 9 * 10},
+        ),
     ],
 )
 def test_followups(turns: tuple[str, ...], expect: dict) -> None:

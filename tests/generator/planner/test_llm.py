@@ -7,56 +7,20 @@ planner's use of it only when the rules understand nothing.
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import pytest
 
 from services.generator.planner import NotUnderstoodError, generate, interpret
 from services.generator.planner.llm import ModelError, OpenAITreeModel, from_env
-
-TREE = {
-    "schema": "printforge.feature-tree/1",
-    "family": "cylinder",
-    "params": {"diameter": 12.0, "height": 40.0},
-    "features": [{"type": "chamfer", "size": 1.0, "edges": "top"}],
-}
-
-
-class FakeOpenAI(BaseHTTPRequestHandler):
-    answer: ClassVar[Any] = TREE
-    requests: ClassVar[list[dict]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        FakeOpenAI.requests.append(
-            {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
-        )
-        content = FakeOpenAI.answer if isinstance(FakeOpenAI.answer, str) else json.dumps(FakeOpenAI.answer)
-        payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, *args: object) -> None:
-        pass
+from tests.generator.fake_llm import TREE, FakeOpenAI, fake_openai
 
 
 @pytest.fixture
 def server() -> Iterator[str]:
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), FakeOpenAI)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    FakeOpenAI.answer = TREE
-    FakeOpenAI.requests = []
-    yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
-    httpd.server_close()
+    with fake_openai() as url:
+        yield url
 
 
 def test_model_plans_what_rules_cannot(server: str) -> None:

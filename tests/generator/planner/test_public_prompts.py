@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
-from services.generator.planner import interpret, realise, refine
-from tests.generator.planner.geometry import check
+from services.generator.planner import interpret
+from tests.generator.planner.prompt_cases import load_cases, run_case
 
 
 def _cases(shared_dir: Path) -> list[dict]:
-    return [
-        json.loads(line)
-        for line in (shared_dir / "prompts" / "public.jsonl").read_text().splitlines()
-        if line
-    ]
+    return load_cases(shared_dir / "prompts" / "public.jsonl")
 
 
 def test_public_prompts(shared_dir: Path) -> None:
     failures = []
     for case in _cases(shared_dir):
         try:
-            plan = interpret(case["turns"][0])
-            for message in case["turns"][1:]:
-                plan = refine(plan.tree, message)
-            result = realise(plan)
-            check(result.shape, case["expect"])
-            assert result.report.confidence > 0.5
+            run_case(case)
         except (AssertionError, ValueError) as exc:
             failures.append(f"{case['id']}: {exc}")
     assert not failures, "\n".join(failures)

@@ -137,3 +137,31 @@ def test_hostile_prompts_end_in_a_solid_or_a_clean_error(prompt: str) -> None:
         assert str(exc)
         return
     assert len(result.shape.Solids()) == 1 and result.shape.isValid()
+
+
+@pytest.mark.parametrize(
+    ("prompt", "family"),
+    [
+        ("a round spacer for M3 screws, 6 mm diameter, 10 mm long", "standoff"),
+        ("nut for an M5 bolt", "hex_nut"),
+        ("a plain washer to fit an M6 screw", "washer"),
+        ("mounting plate for a NEMA17 stepper motor, 4 mm thick", "nema_plate"),
+        ("hollow cylinder, outside diameter 20, inside diameter 16, 100 long", "tube"),
+        ("box without a lid, 50 by 50 by 30 mm", "open_box"),
+        ("ISO 4032 nut, M10", "hex_nut"),
+    ],
+)
+def test_part_named_by_its_purpose_is_not_the_part(prompt: str, family: str) -> None:
+    assert interpret(prompt).tree["family"] == family
+
+
+@pytest.mark.parametrize(
+    ("prompt", "params"),
+    [
+        ("cylinder diameter 30 mm, 50 mm", {"diameter": 30.0, "height": 50.0}),
+        ("round coaster, radius 45 mm, 5 mm", {"size": 90.0, "thickness": 5.0}),
+        ("square plate 50 mm, 3 mm thick", {"length": 50.0, "width": 50.0, "thickness": 3.0}),
+    ],
+)
+def test_a_fallback_does_not_use_up_a_number_it_does_not_need(prompt: str, params: dict) -> None:
+    assert interpret(prompt).tree["params"] == params

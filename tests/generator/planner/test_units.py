@@ -103,3 +103,38 @@ def test_bad_fraction_is_a_clean_error() -> None:
 )
 def test_word_counts(text: str, n: int | None) -> None:
     assert word_count(text) == n
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a one inch cube", "a 1 inch cube"),
+        ("a one-inch cube", "a 1-inch cube"),
+        ("twenty tooth gear", "20 tooth gear"),
+        ("two by three bin, three units tall", "2 by 3 bin, 3 units tall"),
+        ("half an inch long", "0.5 inch long"),
+        ("four holes, one in each corner", "four holes, one in each corner"),
+    ],
+)
+def test_spelled_out_sizes_become_digits_but_counts_stay_words(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "mm"),
+    [
+        ("a cone 2 in diameter and 3 in tall", (2 * IN, 3 * IN)),  # inches named elsewhere
+        ("a rod 2 in diameter", (2 * IN,)),  # no unit anywhere, small enough to be inches
+        ("30 mm tall, 40 in diameter", (30, 40)),  # millimetres named elsewhere: a preposition
+    ],
+)
+def test_bare_number_before_in_diameter(text: str, mm: tuple[float, ...]) -> None:
+    assert [q.value for q in scan(normalize(text))] == pytest.approx(mm)
+
+
+def test_thread_by_length_and_hyphenated_units() -> None:
+    (bolt,) = scan(normalize("M8 by 40"))
+    assert bolt.thread and bolt.raw == (8, 40)
+    assert parse_length("5-mm") == 5
+    (group,) = scan(normalize("Ø95mm x 4mm"))
+    assert group.is_group and group.diameter_mark

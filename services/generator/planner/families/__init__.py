@@ -49,6 +49,14 @@ def catalogue() -> list[str]:
     return sorted({f.title for f in all_families().values()})
 
 
+# 'a spacer for M3 screws', 'a nut to fit an M5 bolt': a part named after a purpose word
+# is what the part is for, not the part itself, so it counts for less.
+_PURPOSE = re.compile(
+    r"\b(?:for|to (?:fit|hold|suit|mount|attach|take)|that (?:fits|holds)|fits?|fitting|suits)\b[^,;:.()]*"
+)
+PURPOSE_WEIGHT = 0.6
+
+
 @dataclass(frozen=True)
 class Detection:
     family: Family
@@ -76,6 +84,7 @@ def _score(families: list[Family], ctx: Context, segments: list[Segment]) -> Det
         if all(not (s.feature and gap_start <= s.start < gap_end) for s in ctx.segments):
             chars[gap_start:gap_end] = ctx.text[gap_start:gap_end]
     text = "".join(chars)[lo:hi]
+    purposes = [m.span() for m in _PURPOSE.finditer(text)]
     best: Detection | None = None
     best_spans: list[tuple[int, int]] = []
     for family in families:
@@ -84,7 +93,8 @@ def _score(families: list[Family], ctx: Context, segments: list[Segment]) -> Det
         spans: list[tuple[int, int]] = []
         for pattern, weight in family.keywords:
             for match in re.finditer(pattern, text):
-                score = max(score, weight)
+                purpose = any(s < match.start() < e for s, e in purposes)
+                score = max(score, weight * (PURPOSE_WEIGHT if purpose else 1.0))
                 words.append(match.group())
                 spans.append((lo + match.start(), lo + match.end()))
         if score and (best is None or score > best.score):

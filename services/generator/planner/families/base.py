@@ -8,7 +8,7 @@ shells — can be placed on any family without family-specific code.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -107,9 +107,17 @@ def count(name: str, label: str, default: int, *, minimum: int = 1, maximum: int
     return Param(name, label, "integer", default, min=minimum, max=maximum, step=1, group="size")
 
 
-def first(*values: float | None) -> float | None:
-    """The first value that is not None (role fallbacks: 'od' else 'diameter' else ...)."""
-    return next((v for v in values if v is not None), None)
+def first(*values: float | Callable[[], float | None] | None) -> float | None:
+    """The first value that is not None (role fallbacks: 'od' else 'diameter' else ...).
+
+    A callable is only called when every value before it is None, so a fallback such as
+    `lambda: ctx.take_bare(...)` does not use up a number the part did not need.
+    """
+    for value in values:
+        resolved = value() if callable(value) else value
+        if resolved is not None:
+            return resolved
+    return None
 
 
 def rounded_rect(length_: float, width: float, radius: float) -> cq.Workplane:

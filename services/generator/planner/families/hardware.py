@@ -42,6 +42,7 @@ def read_size(ctx: Context, *, bare: bool = True) -> str | None:
     """'M8' / 'M8x40' → 'M8'; with `bare`, a standard number ('8 mm washer') is read as M8 too."""
     q = ctx.take_thread()
     if q is not None:
+        ctx.has(r"\b(?:size|threads?|threaded|metric|screws?|bolts?)\b")
         return standards.thread(q.raw[0]).name
     for m in ctx.measures() if bare else ():
         if not m.used and m.role is None and not m.q.is_group and m.q.value in standards.SIZES:
@@ -62,7 +63,7 @@ def hexagon(across_flats: float, height: float) -> cq.Workplane:
 class Washer(Family):
     name = "washer"
     title = "Washer (ISO 7089)"
-    keywords = ((r"\bwashers?\b", 9),)
+    keywords = ((r"\bwashers?\b", 9), (r"\biso\s*7089\b|\bdin\s*125\b", 10))
     roles: ClassVar[Mapping[str, str]] = {
         "od": "outer_diameter",
         "diameter": "outer_diameter",
@@ -80,6 +81,7 @@ class Washer(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        ctx.has(r"\b(?:flat|plain)\b")
         size = read_size(ctx)
         if size:
             out["size"] = size
@@ -115,7 +117,10 @@ class Washer(Family):
 class HexNut(Family):
     name = "hex_nut"
     title = "Hex nut (ISO 4032)"
-    keywords = ((r"\bhex(?:agon(?:al)?)? nuts?\b", 10), (r"\bnuts?\b", 8))
+    keywords = (
+        (r"\bhex(?:agon(?:al)?)? nuts?\b|\biso\s*4032\b|\bdin\s*934\b", 10),
+        (r"\bnuts?\b", 8),
+    )
     roles: ClassVar[Mapping[str, str]] = {
         "across_flats": "across_flats",
         "height": "height",
@@ -164,7 +169,14 @@ class HexNut(Family):
 class HexBolt(Family):
     name = "hex_bolt"
     title = "Hex bolt (ISO 4017, unthreaded shank)"
-    keywords = ((r"\bhex(?:agon(?:al)?)? (?:head )?(?:bolt|screw)s?\b", 10), (r"\bbolts?\b|\bscrews?\b", 8))
+    keywords = (
+        (
+            r"\bhex(?:agon(?:al)?)? (?:head |cap )?(?:bolt|screw)s?\b|\bcap ?screws?\b"
+            r"|\biso\s*401[47]\b|\bdin\s*93[13]\b",
+            10,
+        ),
+        (r"\bbolts?\b|\bscrews?\b", 8),
+    )
     roles: ClassVar[Mapping[str, str]] = {
         "length": "length",
         "height": "length",
@@ -183,6 +195,7 @@ class HexBolt(Family):
         out: dict[str, Any] = {}
         q = ctx.take_thread()
         if q is not None:
+            ctx.has(r"\b(?:size|threads?|threaded|metric)\b")
             out["size"] = standards.thread(q.raw[0]).name
             if len(q.raw) > 1:
                 out["length"] = q.raw[1]
@@ -249,14 +262,20 @@ class Standoff(Family):
         if ctx.has(r"\bhex(?:agon(?:al)?)?\b"):
             out["shape"] = "hex"
         ctx.has(r"\bround\b|\bcylindrical\b")
+        thread = next((m.q for m in ctx.measures() if m.q.thread and not m.used), None)
         size = read_size(ctx, bare=False)
         if size:
             out["size"] = size
+        if thread is not None and len(thread.raw) > 1:
+            out["height"] = thread.raw[1]
+            ctx.understood.append(
+                f"height = {thread.raw[1]:g} mm from 'M{thread.raw[0]:g}x{thread.raw[1]:g}'"
+            )
         outer = ctx.take("od", "diameter", "across_flats", "width")
         if outer is not None:
             out["outer"] = outer
         height = ctx.take("height", "length")
-        if height is None:
+        if height is None and "height" not in out:
             height = ctx.take_bare("height")
         if height is not None:
             out["height"] = height

@@ -50,9 +50,9 @@ class LBracket(Family):
         leg_b = ctx.take("leg")
         if leg_a is None:
             leg_a = ctx.take("length")
-            leg_b = first(leg_b, ctx.take("height"))
+            leg_b = first(leg_b, lambda: ctx.take("height"))
         elif leg_b is None:
-            leg_b = first(ctx.take("length", "height"), ctx.take_bare("second leg"))
+            leg_b = first(ctx.take("length", "height"), lambda: ctx.take_bare("second leg"))
         if leg_a is not None and leg_b is None:
             leg_b = leg_a
             ctx.assumed.append("both legs equally long")
@@ -107,7 +107,9 @@ class Flange(Family):
         out: dict[str, Any] = {}
         radius = ctx.take("radius")
         od = first(
-            ctx.take("od", "diameter"), radius * 2 if radius else None, ctx.take_bare("outer diameter")
+            ctx.take("od", "diameter"),
+            radius * 2 if radius else None,
+            lambda: ctx.take_bare("outer diameter"),
         )
         thickness = ctx.take("thickness", "height")
         bore = ctx.take("bore", "id")
@@ -143,7 +145,10 @@ class Flange(Family):
 class SpurGear(Family):
     name = "spur_gear"
     title = "Spur gear (involute)"
-    keywords = ((r"\bspur gears?\b", 10), (r"\bgears?\b|\bcog(?:wheel)?s?\b|\bpinions?\b", 8))
+    keywords = (
+        (r"\b(?:spur|involute) gears?\b", 10),
+        (r"\bgears?\b|\bcog(?:wheel)?s?\b|\bpinions?\b|\bgear ?wheels?\b", 8),
+    )
     roles: ClassVar[Mapping[str, str]] = {
         "thickness": "thickness",
         "height": "thickness",
@@ -166,6 +171,11 @@ class SpurGear(Family):
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
         module = ctx.take_raw("module", "module")
+        if module is None:
+            thread = ctx.take_thread()  # gear people write the module as 'm2' / 'M1.5'
+            if thread is not None:
+                module = thread.raw[0]
+                ctx.assumed.append(f"'m{module:g}' read as module {module:g}")
         teeth = ctx.take_count("teeth", "teeth")
         angle = ctx.take_raw("angle", "pressure angle")
         od = ctx.take("od", "diameter")
@@ -246,10 +256,14 @@ def gear_wire(module: float, teeth: int, alpha: float, steps: int = 5) -> cq.Wir
     return cq.Wire.assembleEdges(edges)
 
 
+# 'NEMA 17 plate 5 mm': a lone small number is the thickness (the plate is at least the motor face).
+MAX_BARE_THICKNESS = 20.0
+
+
 class NemaPlate(Family):
     name = "nema_plate"
     title = "NEMA stepper motor mount plate"
-    keywords = ((r"\bnema\s*\d+", 11), (r"\bstepper\b|\bmotor (?:mount|plate|bracket)\b", 8))
+    keywords = ((r"\bnema[\s-]*\d+", 11), (r"\bstepper\b|\bmotor (?:mount|plate|bracket)\b", 8))
     roles: ClassVar[Mapping[str, str]] = {
         "thickness": "thickness",
         "height": "thickness",
@@ -268,7 +282,7 @@ class NemaPlate(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        match = re.search(r"\bnema\s*(\d+)", ctx.text)
+        match = re.search(r"\bnema[\s-]*(\d+)", ctx.text)
         if match:
             ctx.take_span(match.start(), match.end())
             frame = int(match.group(1))
@@ -278,9 +292,12 @@ class NemaPlate(Family):
                 ctx.notes.append(f"NEMA {frame} is not a known frame; known: {sorted(standards.NEMA)}")
         ctx.has(r"\bstepper\b|\bmotor\b|\bmount(?:ing)?\b|\bplate\b")
         thickness = ctx.take("thickness", "height")
+        bare = next((m for m in ctx.measures() if not m.used and m.role is None and not m.q.is_group), None)
+        if thickness is None and bare is not None and bare.q.value <= MAX_BARE_THICKNESS:
+            thickness = ctx.take_bare("thickness")
         if thickness is not None:
             out["thickness"] = thickness
-        size = first(ctx.take("size", "width", "side"), (ctx.take_group("plate size") or (None,))[0])
+        size = first(ctx.take("size", "width", "side"), lambda: (ctx.take_group("plate size") or (None,))[0])
         if size is not None:
             out["size"] = size
         return out

@@ -105,7 +105,8 @@ class PhoneStand(Family):
     name = "phone_stand"
     title = "Phone stand"
     keywords = (
-        (r"\b(?:phone|tablet|smartphone|ipad|mobile) (?:stand|holder|dock)s?\b", 12),
+        (r"\b(?:phone|tablet|smartphone|iphone|ipad|mobile) (?:stand|holder|dock|rest)s?\b", 12),
+        (r"\b(?:stand|holder|dock)s? for (?:a |an |the |my |your )?(?:\w+ )?(?:phone|tablet|ipad)\b", 12),
         (r"\bstand\b", 3),
     )
     roles: ClassVar[Mapping[str, str]] = {
@@ -129,6 +130,7 @@ class PhoneStand(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        ctx.has(r"\b(?:cell ?|mobile |smart)?phones?\b|\biphone\b|\bdesk(?:top)?\b|\bhold(?:er|s)?\b")
         if ctx.has(r"\btablet\b|\bipad\b"):
             out.update(width=150.0, back_length=140.0, slot=14.0)
             ctx.assumed.append("tablet-sized stand")

@@ -43,7 +43,9 @@ def read_box(ctx: Context, *, flat: bool = False) -> dict[str, float]:
     if depth is not None:
         key = "width" if "width" not in out else "height" if "height" not in out else "length"
         out[key] = depth
-    side = first(ctx.take("side", "size"), None if out else ctx.take_bare("size"))
+    # a lone bare size is the side of whatever is still unsized ('square plate 50 mm, 3 mm thick')
+    footprint = "length" in out or "width" in out
+    side = first(ctx.take("side", "size"), None if footprint else (lambda: ctx.take_bare("size")))
     if side is not None:
         for key in ("length", "width", "height"):
             out.setdefault(key, side)
@@ -97,6 +99,11 @@ class OpenBox(Family):
     keywords = (
         (r"open[- ]?top(?:ped)? (?:box|container|case)|open box|\btray\b|\benclosure\b|\bcontainer\b", 8),
         (r"\bhollow box\b|\bstorage box\b|\bproject box\b|\bcase\b|\bbin\b", 6),
+        (
+            r"\b(?:no|without(?: an?| the)?) (?:lid|top|cover)\b|\blidless\b|\btopless\b"
+            r"|\bopen (?:at|on) (?:the )?top\b|\bopen[- ]?top(?:ped)?\b",
+            8,
+        ),
     )
     roles: ClassVar[Mapping[str, str]] = {
         "length": "length",
@@ -118,9 +125,10 @@ class OpenBox(Family):
         )
 
     def fill(self, ctx: Context) -> dict[str, Any]:
+        ctx.has(r"\bbox(?:es)?\b")
         wall = ctx.take("wall")
         out: dict[str, Any] = read_box(ctx)
-        wall = first(wall, ctx.take("thickness"))
+        wall = first(wall, lambda: ctx.take("thickness"))
         if wall is not None:
             out["wall"] = wall
             floor = ctx.take("floor")
@@ -207,7 +215,7 @@ class RoundPlate(Family):
         out: dict[str, Any] = {}
         radius = ctx.take("radius")
         diameter = first(ctx.take("diameter", "od", "size"), radius * 2 if radius else None)
-        diameter = first(diameter, ctx.take_bare("diameter"))
+        diameter = first(diameter, lambda: ctx.take_bare("diameter"))
         if diameter is not None:
             out["diameter"] = diameter
         thickness = ctx.take("thickness", "height")
@@ -238,10 +246,11 @@ class TrianglePlate(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        side = first(ctx.take("side", "length", "size"), ctx.take_bare("side"))
+        ctx.has(r"\bplates?\b|\bequilateral\b")
+        side = first(ctx.take("side", "length", "size"), lambda: ctx.take_bare("side"))
         if side is not None:
             out["side"] = side
-        thickness = first(ctx.take("thickness", "height"), ctx.take_bare("thickness"))
+        thickness = first(ctx.take("thickness", "height"), lambda: ctx.take_bare("thickness"))
         if thickness is not None:
             out["thickness"] = thickness
         return out
@@ -328,11 +337,14 @@ class Coaster(Family):
             out["shape"] = "hexagon"
         ctx.has(r"\bround\b|\bcircular\b")
         radius = ctx.take("radius")
-        size = first(ctx.take("diameter", "od", "side", "size", "width"), radius * 2 if radius else None)
-        size = first(size, ctx.take_bare("size"))
+        size = first(
+            ctx.take("diameter", "od", "side", "size", "width", "across_flats"),
+            radius * 2 if radius else None,
+        )
+        size = first(size, lambda: ctx.take_bare("size"))
         if size is not None:
             out["size"] = size
-        thickness = ctx.take("thickness", "height")
+        thickness = first(ctx.take("thickness", "height"), lambda: ctx.take_bare("thickness"))
         if thickness is not None:
             out["thickness"] = thickness
         rim = ctx.take("rim")

@@ -31,7 +31,7 @@ class Cylinder(Family):
     name = "cylinder"
     title = "Cylinder / disc / rod"
     keywords = (
-        (r"\bcylinders?\b|\bcylindrical\b", 6),
+        (r"(?<!hollow )\bcylinders?\b|\bcylindrical\b", 6),
         (r"\brods?\b|\bdowels?\b|\bshafts?\b|\bpins?\b|\bpucks?\b|\bpillars?\b|\bposts?\b|\bcolumns?\b", 5),
         (r"\bdis[ck]s?\b|\bround bar\b|\bcircle\b|\bround\b", 5),
     )
@@ -52,10 +52,12 @@ class Cylinder(Family):
         group = ctx.take_group("diameter x height")
         if group:
             out["diameter"], out["height"] = group[0], group[1]
-        diameter = first(read_diameter(ctx, "diameter", "od", "size", "width"), ctx.take_bare("diameter"))
+        diameter = first(
+            read_diameter(ctx, "diameter", "od", "size", "width"), lambda: ctx.take_bare("diameter")
+        )
         if diameter is not None:
             out["diameter"] = diameter
-        height = first(ctx.take("height", "length", "thickness", "depth"), ctx.take_bare("height"))
+        height = first(ctx.take("height", "length", "thickness", "depth"), lambda: ctx.take_bare("height"))
         if height is not None:
             out["height"] = height
         if "height" not in out and ctx.has(r"\bdis[ck]s?\b|\bpucks?\b") and "diameter" in out:
@@ -74,7 +76,11 @@ class Tube(Family):
     name = "tube"
     title = "Round tube / pipe"
     keywords = (
-        (r"\btubes?\b|\btubing\b|\bpipes?\b|\bsleeves?\b|\bbushings?\b|\bhollow cylinder\b|\bbush\b", 6),
+        (
+            r"\btubes?\b|\btubing\b|\bpipes?\b|\bsleeves?\b|\bbushings?\b|\bbush\b"
+            r"|\bhollow (?:cylinder|rod|shaft)s?\b",
+            6,
+        ),
     )
     roles: ClassVar[Mapping[str, str]] = {
         "od": "outer_diameter",
@@ -94,11 +100,13 @@ class Tube(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        od = read_diameter(ctx, "od", "diameter", "size")
-        inner = ctx.take("id", "bore")
+        group = ctx.take_group("outer diameter x inner diameter x length")
+        sized = _tube_group(group) if group else {}
+        od = first(read_diameter(ctx, "od", "diameter", "size"), sized.get("outer_diameter"))
+        inner = first(ctx.take("id", "bore"), sized.get("inner_diameter"))
         wall = ctx.take("wall", "thickness")
-        tube_length = ctx.take("length", "height", "depth")
-        od = first(od, ctx.take_bare("outer diameter"))
+        tube_length = first(ctx.take("length", "height", "depth"), sized.get("length"))
+        od = first(od, lambda: ctx.take_bare("outer diameter"))
         if od is not None and inner is None and wall is None:
             inner = ctx.take_bare("inner diameter")
         if tube_length is None:
@@ -128,6 +136,13 @@ class Tube(Family):
     def outline(self, p: Mapping[str, Any]) -> Outline:
         od = p["outer_diameter"]
         return Outline("circle", od, od, p["length"], inner=p["inner_diameter"])
+
+
+def _tube_group(group: tuple[float, ...]) -> dict[str, float]:
+    """'20 x 16 x 100' → OD, ID, length; '20 x 100' → OD × length (ID left to the wall rule)."""
+    if len(group) == 3 and group[1] < group[0]:
+        return {"outer_diameter": group[0], "inner_diameter": group[1], "length": group[2]}
+    return {"outer_diameter": group[0], "length": group[-1]}
 
 
 class SquareTube(Family):
@@ -161,7 +176,7 @@ class SquareTube(Family):
             value = ctx.take(role)
             if value is not None:
                 out.setdefault(key, value)
-        side = first(ctx.take("side", "size"), None if out else ctx.take_bare("outer width"))
+        side = first(ctx.take("side", "size"), None if out else (lambda: ctx.take_bare("outer width")))
         if side is not None:
             out.setdefault("width", side)
         if "width" in out and "height" not in out:
@@ -205,8 +220,10 @@ class Ring(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        inner = first(ctx.take("id"), ctx.take("diameter"))
+        inner = first(ctx.take("id"), lambda: ctx.take("diameter"))
         od = ctx.take("od")
+        if inner is None and od is None:
+            inner = ctx.take_bare("inner diameter")
         band = ctx.take("thickness", "wall")
         width = ctx.take("width", "height", "length")
         if inner is None and od is not None and band is not None:
@@ -241,7 +258,9 @@ class Sphere(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        diameter = first(read_diameter(ctx, "diameter", "od", "size", "width"), ctx.take_bare("diameter"))
+        diameter = first(
+            read_diameter(ctx, "diameter", "od", "size", "width"), lambda: ctx.take_bare("diameter")
+        )
         if diameter is not None:
             out["diameter"] = diameter
         if ctx.has(r"\bhemispheres?\b|\bdomes?\b|\bhalf[- ]sphere\b"):
@@ -284,10 +303,12 @@ class Cone(Family):
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
         base = first(
-            read_diameter(ctx, "base_diameter", "diameter", "od", "size"), ctx.take_bare("base diameter")
+            read_diameter(ctx, "base_diameter", "diameter", "od", "size", "width"),
+            lambda: ctx.take_bare("base diameter"),
         )
+        ctx.has(r"\b(?:at the )?base\b")
         top = ctx.take("top_diameter")
-        height = first(ctx.take("height", "length"), ctx.take_bare("height"))
+        height = first(ctx.take("height", "length"), lambda: ctx.take_bare("height"))
         if top is None and base is not None and ctx.has(r"\bfrustums?\b|\btruncated\b"):
             top = base / 2
             ctx.assumed.append(f"top diameter {top:g} mm (half the base)")
@@ -336,8 +357,8 @@ class HexPrism(Family):
                 ctx.assumed.append("diameter read as across corners")
             corners = first(corners, diameter)
             af = corners * COS30 if corners is not None else side * math.sqrt(3) if side is not None else None
-        af = first(af, ctx.take_bare("across flats"))
-        height = first(ctx.take("height", "length", "thickness"), ctx.take_bare("height"))
+        af = first(af, lambda: ctx.take_bare("across flats"))
+        height = first(ctx.take("height", "length", "thickness"), lambda: ctx.take_bare("height"))
         for key, value in (("across_flats", af), ("height", height)):
             if value is not None:
                 out[key] = value
