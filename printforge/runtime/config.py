@@ -7,6 +7,7 @@ same variables from ConfigMaps and Secrets.
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 from collections.abc import Mapping
@@ -35,6 +36,30 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         return float(raw)
     except ValueError as exc:
         raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+MIB = 2**20
+DEFAULT_MAX_MODEL_BYTES = 100 * MIB
+"""The Meshy seeds' "Maximum file size: 100 MB" of a model_url."""
+
+
+def max_model_bytes_from_env(env: Mapping[str, str] | None = None) -> int:
+    """PRINTFORGE_MAX_MODEL_BYTES alone, for code that sizes buffers before any Settings exist."""
+    return _int(os.environ if env is None else env, "PRINTFORGE_MAX_MODEL_BYTES", DEFAULT_MAX_MODEL_BYTES)
+
+
+def data_url_request_bytes(max_file_bytes: int) -> int:
+    """Largest request body that carries a max-size file as a base64 data: URL, plus 64 KiB.
+
+    The 64 KiB covers the JSON around the URL and a few line breaks or escapes inside it; a
+    file that fits this but not max_file_bytes is still refused by the decoder behind it.
+    """
+    return math.ceil(max_file_bytes * 4 / 3) + 64 * 1024
+
+
+def describe_bytes(n: int) -> str:
+    """'100 MB' for whole mebibytes (the seeds' wording), else the exact byte count."""
+    return f"{n // MIB} MB" if n >= MIB and n % MIB == 0 else f"{n} bytes"
 
 
 def _signing_key(env: Mapping[str, str], data_dir: Path) -> bytes:
@@ -81,6 +106,8 @@ class Settings:
     chat_per_day: int
     auth_cache_ttl_s: float
     max_model_bytes: int
+    # PENDING + IN_PROGRESS analyze/repair tasks one owner may hold (the seeds' 429); 0 = no cap.
+    max_pending_tasks: int
     rpc_timeout_s: float
 
     @classmethod
@@ -117,7 +144,8 @@ class Settings:
             rate_limit_per_minute=_int(env, "PRINTFORGE_RATE_LIMIT_PER_MINUTE", 60),
             chat_per_day=_int(env, "PRINTFORGE_CHAT_PER_DAY", 50),
             auth_cache_ttl_s=_float(env, "PRINTFORGE_AUTH_CACHE_TTL_S", 2.0),
-            max_model_bytes=_int(env, "PRINTFORGE_MAX_MODEL_BYTES", 100 * 1024 * 1024),
+            max_model_bytes=max_model_bytes_from_env(env),
+            max_pending_tasks=_int(env, "PRINTFORGE_MAX_PENDING_TASKS", 20),
             rpc_timeout_s=_float(env, "PRINTFORGE_RPC_TIMEOUT_S", 30.0),
         )
 

@@ -17,12 +17,29 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
+from printforge.runtime.config import MIB, data_url_request_bytes, max_model_bytes_from_env
 from printforge.runtime.grpc_metrics import MetricsInterceptor
 
 log = logging.getLogger(__name__)
 
-MAX_MESSAGE_BYTES = 128 * 1024 * 1024
-"""Room for a 100 MB mesh (the Meshy limit) in AnalyzeMesh/RepairMesh requests."""
+MIN_MESSAGE_BYTES = 128 * MIB
+"""Floor of the message limit, so a small model cap never shrinks other services' messages."""
+
+
+def max_message_bytes(max_model_bytes: int | None = None) -> int:
+    """The gRPC message limit: room for the largest create request the gateway lets through.
+
+    A max-size model sent as a base64 data: URL is about 4/3 of its size; the gateway caps
+    the HTTP body at data_url_request_bytes, and 1 MiB more covers the rest of the message.
+    Derived from PRINTFORGE_MAX_MODEL_BYTES (read here when not given) so the two never drift.
+    """
+    if max_model_bytes is None:
+        max_model_bytes = max_model_bytes_from_env()
+    return max(MIN_MESSAGE_BYTES, data_url_request_bytes(max_model_bytes) + MIB)
+
+
+MAX_MESSAGE_BYTES = max_message_bytes()
+"""The limit under this process's environment (at import), for clients that hold no Settings."""
 
 
 @dataclass
@@ -63,11 +80,12 @@ class RunningServer:
 
 
 async def start_server(spec: ServiceSpec, host: str, port: int) -> RunningServer:
+    limit = max_message_bytes()
     server = grpc.aio.server(
         interceptors=[MetricsInterceptor()],
         options=[
-            ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-            ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ("grpc.max_receive_message_length", limit),
+            ("grpc.max_send_message_length", limit),
         ],
     )
     names = list(spec.register(server))

@@ -22,6 +22,7 @@ _DEFAULT_CODES = {
     404: "not_found",
     405: "method_not_allowed",
     409: "conflict",
+    413: "payload_too_large",
     429: "rate_limited",
     500: "internal_error",
     503: "unavailable",
@@ -45,13 +46,19 @@ def error_body(status: int, message: str, code: str | None = None) -> dict[str, 
     return {"error": {"code": code, "message": message}, "message": message}
 
 
+RETRY_AFTER_S = 5
+"""Retry-After of a 429 from a service (a pending-task quota): roughly one task's run time."""
+
+
 def from_grpc(error: grpc.aio.AioRpcError) -> ApiError:
     status = GRPC_TO_HTTP.get(error.code(), 500)
     message = error.details() or error.code().name
     if status >= 500 and error.code() == grpc.StatusCode.UNAVAILABLE:
         message = "a backend service is unavailable, try again shortly"
     reason = reason_of(error)
-    return ApiError(status, message, reason.lower() if reason else None)
+    # Every 429 tells the client when to come back, like the per-key rate limit does.
+    headers = {"Retry-After": str(RETRY_AFTER_S)} if status == 429 else None
+    return ApiError(status, message, reason.lower() if reason else None, headers)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -62,7 +69,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(grpc.aio.AioRpcError)
     async def _grpc_error(_: Request, exc: grpc.aio.AioRpcError) -> JSONResponse:
         api = from_grpc(exc)
-        return JSONResponse(error_body(api.status, api.message, api.code), api.status)
+        return JSONResponse(error_body(api.status, api.message, api.code), api.status, headers=api.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

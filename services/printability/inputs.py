@@ -3,6 +3,8 @@
 The Meshy seeds decide the status codes, so the checks happen at creation time: a bad,
 unsafe or oversized URL is a 400 before any task exists; input_task_id must be a UUID of a
 SUCCEEDED task of the caller (analyze answers 403 for another user's task, repair 404).
+An analyze of an analyzed task reuses its printability only when unit and printer match,
+since both change the report (volume scale, build-volume fit).
 """
 
 from __future__ import annotations
@@ -12,10 +14,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from printforge.runtime.blobs import BlobStore
-from printforge.runtime.safe_fetch import FetchError, fetch_url
+from printforge.runtime.config import describe_bytes
+from printforge.runtime.safe_fetch import FetchError, FileTooLargeError, fetch_url
 from printforge.runtime.tasks.model import SUCCEEDED
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.url_policy import AddressPolicy, UnsafeURLError
+from services.printability.printers import lookup_printer
 from services.printability.store import ANALYZE, REPAIR
 
 ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf"})
@@ -38,9 +42,10 @@ _MIME_EXTENSIONS = {
 class InputError(Exception):
     """A request the caller must fix; `status` is the HTTP status the seed prescribes."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, reason: str = "INVALID_INPUT") -> None:
         super().__init__(message)
         self.status = status
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,11 @@ class ResolvedInput:
     description: dict[str, Any]
     # The source task's printability, when analyzing an already analyzed task (ready at once).
     cached_result: dict[str, Any] | None = None
+
+
+def too_large_message(max_bytes: int) -> str:
+    """The seeds' 400 "Model file too large: model_url body exceeded 100 MB" (the gateway says it too)."""
+    return f"Model file too large: model_url body exceeded {describe_bytes(max_bytes)}"
 
 
 def _filename_for(fetched_filename: str, content_type: str | None) -> str:
@@ -69,10 +79,13 @@ async def resolve_input(
     store: TaskStore,
     blobs: BlobStore,
     max_bytes: int,
+    unit: str = "mm",
+    printer: str = "",
     address_policy: AddressPolicy | None = None,
 ) -> ResolvedInput:
+    """The input of a new task; input_task_id takes priority over model_url (the analyze seed)."""
     if input_task_id:
-        return _from_task(kind, owner, input_task_id, store, blobs)
+        return _from_task(kind, owner, input_task_id, store, blobs, unit=unit, printer=printer)
     if not model_url:
         raise InputError(400, "Missing parameter: provide either input_task_id or model_url")
     allowed = ANALYZE_EXTENSIONS if kind == ANALYZE else REPAIR_EXTENSIONS
@@ -83,6 +96,8 @@ async def resolve_input(
         fetched = await fetch_url(model_url, **kwargs)
     except UnsafeURLError as exc:
         raise InputError(400, f"Invalid model URL: {exc}") from None
+    except FileTooLargeError:
+        raise InputError(400, too_large_message(max_bytes), "MODEL_FILE_TOO_LARGE") from None
     except FetchError as exc:
         raise InputError(400, f"Cannot fetch model_url: {exc}") from None
     filename = _filename_for(fetched.filename, fetched.content_type)
@@ -92,7 +107,25 @@ async def resolve_input(
     return ResolvedInput(key, filename, {"model_url": shown_url, "size_bytes": len(fetched.data)})
 
 
-def _from_task(kind: str, owner: str, task_id: str, store: TaskStore, blobs: BlobStore) -> ResolvedInput:
+def _printer_key(name: str) -> str:
+    """The printer's canonical name ("x1c" and "Bambu X1C" are one printer), "" for none."""
+    if not name:
+        return ""
+    try:
+        return lookup_printer(name).name
+    except ValueError:
+        return name
+
+
+def _same_settings(source_input: dict[str, Any], unit: str, printer: str) -> bool:
+    """Whether an analysis made with `source_input` answers a request for `unit` and `printer`."""
+    same_unit = (source_input.get("unit") or "mm") == unit
+    return same_unit and _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+
+
+def _from_task(
+    kind: str, owner: str, task_id: str, store: TaskStore, blobs: BlobStore, *, unit: str, printer: str
+) -> ResolvedInput:
     try:
         uuid.UUID(task_id)
     except ValueError:
@@ -115,5 +148,6 @@ def _from_task(kind: str, owner: str, task_id: str, store: TaskStore, blobs: Blo
     key = source.input.get("blob_key", "")
     if not key or not blobs.exists(key):
         raise InputError(404, "The underlying model file is no longer available in storage")
-    cached = source.result if source.kind == ANALYZE else None
+    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer)
+    cached = source.result if reusable else None
     return ResolvedInput(key, source.input.get("filename", "model"), {"input_task_id": task_id}, cached)

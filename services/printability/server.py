@@ -28,6 +28,7 @@ from services.printability.inputs import UNITS, InputError, resolve_input
 from services.printability.store import ANALYZE, MIGRATIONS, REPAIR, SERVICE
 
 NOT_FOUND = "Task not found"
+QUOTA_EXCEEDED = "You have exceeded your pending-task quota or rate limit"
 
 
 class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
@@ -65,6 +66,8 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 lookup_printer(printer)
             except (KeyError, ValueError) as exc:
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
+        if not request.input_task_id:
+            await self._check_quota(request.owner, context)  # before downloading up to 100 MB
         try:
             resolved = await resolve_input(
                 kind=kind,
@@ -74,10 +77,14 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 store=self.store,
                 blobs=self.blobs,
                 max_bytes=self.settings.max_model_bytes,
+                unit=unit,
+                printer=printer,
                 address_policy=self.address_policy,
             )
         except InputError as exc:
-            await abort_http(context, exc.status, str(exc), "INVALID_INPUT")
+            await abort_http(context, exc.status, str(exc), exc.reason)
+        if request.input_task_id and resolved.cached_result is None:
+            await self._check_quota(request.owner, context)  # a cache hit queues nothing
         task_input = {
             "blob_key": resolved.blob_key,
             "filename": resolved.filename,
@@ -90,6 +97,24 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         )
         self.runner.wake()
         return task
+
+    async def _check_quota(self, owner: str, context: grpc.aio.ServicerContext) -> None:
+        """RESOURCE_EXHAUSTED (the seeds' 429) when the owner already has the most unfinished tasks.
+
+        Count-then-insert is not atomic, so concurrent creates may overshoot by a few; the cap
+        bounds one caller's share of the queue, it is not an exact ledger.
+        """
+        cap = self.settings.max_pending_tasks
+        if cap <= 0:
+            return
+        unfinished = await asyncio.to_thread(self.store.count_unfinished, owner, (ANALYZE, REPAIR))
+        if unfinished >= cap:
+            await abort(
+                context,
+                grpc.StatusCode.RESOURCE_EXHAUSTED,
+                f"{QUOTA_EXCEEDED}: {unfinished} of your tasks are pending or in progress (at most {cap})",
+                "PENDING_TASK_QUOTA",
+            )
 
     async def CreateAnalyzeTask(self, request, context):  # type: ignore[no-untyped-def]
         task = await self._create(ANALYZE, request, context)

@@ -95,6 +95,22 @@ def test_cached_result_creates_a_finished_task(store: TaskStore) -> None:
     assert store.claim("w", 30, ["k"]) is None
 
 
+def test_count_unfinished_counts_only_the_owners_pending_and_running_tasks(store: TaskStore) -> None:
+    done, failed, running = (store.create("alice", "k", {}) for _ in range(3))
+    for task, finish in ((done, store.succeed), (failed, store.fail)):
+        assert store.claim("w", 30, ["k"]).id == task.id
+        assert finish(task.id, "w", {"x": 1} if finish == store.succeed else "boom")
+    assert store.claim("w", 30, ["k"]).id == running.id
+    store.create("alice", "k", {})  # pending
+    store.create("alice", "other", {})  # pending, another kind
+    store.create("alice", "k", {}, result={"cached": True})  # born SUCCEEDED
+    store.create("bob", "k", {})
+    assert store.count_unfinished("alice") == 3
+    assert store.count_unfinished("alice", ["k"]) == 2
+    assert store.count_unfinished("bob") == 1
+    assert store.count_unfinished("carol") == 0
+
+
 def _claim_all(url: str, worker: str, out) -> None:  # type: ignore[no-untyped-def]
     store = TaskStore(engine_for(url), "svc")
     claimed = []

@@ -186,6 +186,19 @@ class TaskStore:
             tasks = [_row_to_task(r) for r in conn.execute(query)]
             return [self._with_preceding(conn, x) if x.status == PENDING else x for x in tasks]
 
+    def count_unfinished(self, owner: str, kinds: Iterable[str] | None = None) -> int:
+        """How many of the owner's tasks are PENDING or IN_PROGRESS (for a pending-task quota)."""
+        t = self.table
+        query = (
+            sa.select(sa.func.count())
+            .select_from(t)
+            .where(t.c.owner == owner, t.c.status.in_([PENDING, IN_PROGRESS]))
+        )
+        if kinds is not None:
+            query = query.where(t.c.kind.in_(list(kinds)))
+        with self.engine.connect() as conn:
+            return int(conn.execute(query).scalar_one())
+
     def delete(self, task_id: str, *, owner: str, kind: str | None = None) -> Task | None:
         """Delete the caller's task; returns what was deleted (None when there was nothing)."""
         task = self.get(task_id, owner=owner, kind=kind)
