@@ -38,10 +38,6 @@ def max_message_bytes(max_model_bytes: int | None = None) -> int:
     return max(MIN_MESSAGE_BYTES, data_url_request_bytes(max_model_bytes) + MIB)
 
 
-MAX_MESSAGE_BYTES = max_message_bytes()
-"""The limit under this process's environment (at import), for clients that hold no Settings."""
-
-
 @dataclass
 class ServiceSpec:
     """What a service plugs into the bootstrap."""

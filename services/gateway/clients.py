@@ -16,19 +16,9 @@ from printforge.auth.v1 import auth_pb2_grpc
 from printforge.generator.v1 import generator_pb2_grpc
 from printforge.printability.v1 import printability_pb2_grpc
 from printforge.runtime.config import SERVICES, Settings
-from printforge.runtime.grpc_server import max_message_bytes
+from printforge.runtime.grpc_channels import open_channel
 
 T = TypeVar("T")
-
-
-def channel_options(settings: Settings) -> list[tuple[str, int]]:
-    """Message limits that fit the largest create request the body limit admits (see grpc_server)."""
-    limit = max_message_bytes(settings.max_model_bytes)
-    return [
-        ("grpc.max_receive_message_length", limit),
-        ("grpc.max_send_message_length", limit),
-        ("grpc.keepalive_time_ms", 30_000),
-    ]
 
 
 @dataclass
@@ -41,10 +31,8 @@ class ServiceClients:
 
     @classmethod
     def connect(cls, settings: Settings) -> ServiceClients:
-        options = channel_options(settings)
         channels = {
-            name: grpc.aio.insecure_channel(settings.service_addrs[name], options=options)
-            for name in SERVICES
+            name: open_channel(settings.service_addrs[name], settings.max_model_bytes) for name in SERVICES
         }
         return cls(
             channels=channels,

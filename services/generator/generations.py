@@ -5,6 +5,12 @@ still in the WorkerPool; chat and image generations return a `processing` versio
 and finish in a task (see handlers.py), through the same `finish`/`fail` path. Nothing here
 knows gRPC: failures are GenerationError with an HTTP status and a reason, which the
 servicer turns into rich gRPC errors.
+
+Every version that ends (a starter or gift rendered, a params edit, a task's `finish` or
+`fail`) is announced through `on_finished`, called by the store INSIDE the transaction that
+records the outcome: the webhook outbox rows commit with it or not at all. So announcing can
+fail the write (and the request or task) rather than silently drop the event; a cache hit is
+not a new version and is never announced.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import grpc
 
 from printforge.printability.v1 import printability_pb2_grpc as ppb_grpc
 from printforge.runtime.blobs import BlobNotFound, BlobStore
+from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.tasks.model import FAILED as TASK_FAILED
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.store import TaskStore
@@ -35,6 +42,7 @@ from services.generator.store import (
     Content,
     Generation,
     GenerationStore,
+    InTransaction,
     VersionConflict,
 )
 
@@ -79,6 +87,15 @@ def input_image_key(generation_id: str) -> str:
     return f"generator/{generation_id}/input/image"
 
 
+def _not_recorded(exc: Exception) -> GenerationError:
+    """A render that was made but could not be committed (with its event): nothing was saved.
+
+    The cause is logged, not returned: database errors can quote SQL and connection details.
+    """
+    log.error("recording a generation failed", exc_info=exc)
+    return GenerationError(500, "the generation could not be recorded; retry later", "NOT_RECORDED")
+
+
 def _check_prompt(prompt: str) -> str:
     text = prompt.strip()
     if not text:
@@ -105,7 +122,7 @@ class Generations:
         timeout_s: float,
         rpc_timeout_s: float,
         wake: Callable[[], None],
-        on_finished: Callable[[Generation], None] | None = None,
+        on_finished: InTransaction | None = None,
     ) -> None:
         self.store = store
         self.tasks = tasks
@@ -121,15 +138,7 @@ class Generations:
         self._printability: ppb_grpc.PrintabilityServiceStub | None = None
 
     async def start(self) -> None:
-        from printforge.runtime.grpc_server import MAX_MESSAGE_BYTES
-
-        self._channel = grpc.aio.insecure_channel(
-            self.printability_addr,
-            options=[
-                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
-                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
-            ],
-        )
+        self._channel = open_channel(self.printability_addr)
         self._printability = ppb_grpc.PrintabilityServiceStub(self._channel)
 
     async def stop(self) -> None:
@@ -206,22 +215,25 @@ class Generations:
         files, analysis = await self._checked(produced["files"])
         gen_id = self.store.new_id()
         content = await self._put(gen_id, 1, produced, files, analysis)
-        gen = await asyncio.to_thread(
-            lambda: self.store.create(
-                owner,
-                kind,
-                status=COMPLETED,
-                content=content,
-                cache_key=key,
-                output_format=output_format,
-                request={"params": params},
-                generation_id=gen_id,
+        try:
+            gen = await asyncio.to_thread(
+                lambda: self.store.create(
+                    owner,
+                    kind,
+                    status=COMPLETED,
+                    content=content,
+                    cache_key=key,
+                    output_format=output_format,
+                    request={"params": params},
+                    generation_id=gen_id,
+                    in_transaction=self.on_finished,
+                )
             )
-        )
+        except Exception as exc:
+            await asyncio.to_thread(self.blobs.delete_prefix, f"generator/{gen_id}")
+            raise _not_recorded(exc) from exc
         if gen.id != gen_id:  # a concurrent identical call won the cache entry
             await asyncio.to_thread(self.blobs.delete_prefix, f"generator/{gen_id}")
-        else:
-            await self._announce(gen)
         return gen
 
     async def update_params(self, owner: str, generation_id: str, params: dict[str, Any]) -> Generation:
@@ -260,8 +272,16 @@ class Generations:
         except VersionConflict as exc:
             raise GenerationError(409, str(exc), "CONFLICT") from None
         content = await self._put(generation_id, pending.version, produced, files, analysis)
-        await asyncio.to_thread(self.store.complete, generation_id, pending.version, content)
-        return await self._finished(generation_id, pending.version)
+        try:
+            await asyncio.to_thread(
+                lambda: self.store.complete(
+                    generation_id, pending.version, content, in_transaction=self.on_finished
+                )
+            )
+        except Exception as exc:
+            await self._abandon(generation_id, pending.version)
+            raise _not_recorded(exc) from exc
+        return await self._read(generation_id, pending.version)
 
     # --- asynchronous generations (tasks) --------------------------------------------------
     async def start_chat(self, owner: str, prompt: str, generation_id: str, output_format: str) -> Generation:
@@ -358,31 +378,41 @@ class Generations:
         return await self.get(gen.owner, gen.id, gen.version)
 
     async def finish(self, generation_id: str, version: int, produced: dict[str, Any]) -> Generation:
-        """Check, store and complete a version rendered by a task; TaskFailure when that fails."""
+        """Check, store and complete a version rendered by a task; TaskFailure when that fails.
+
+        A database error (recording the outcome or its event) propagates with nothing committed;
+        the handler then tries `fail`. If that cannot commit either, the task still ends failed and
+        the version is failed (and announced) the next time it is read (`_reconcile`).
+        """
         try:
             files, analysis = await self._checked(produced["files"])
         except GenerationError as exc:
             raise TaskFailure(exc.message) from None
         content = await self._put(generation_id, version, produced, files, analysis)
-        await asyncio.to_thread(self.store.complete, generation_id, version, content)
-        return await self._finished(generation_id, version)
+        await asyncio.to_thread(
+            lambda: self.store.complete(generation_id, version, content, in_transaction=self.on_finished)
+        )
+        return await self._read(generation_id, version)
 
     async def fail(self, generation_id: str, version: int, message: str) -> None:
-        if await asyncio.to_thread(self.store.fail, generation_id, version, message):
-            await self._finished(generation_id, version)
+        """Fail a processing version and announce it in the same transaction (no-op if not processing)."""
+        await asyncio.to_thread(
+            lambda: self.store.fail(generation_id, version, message, in_transaction=self.on_finished)
+        )
 
-    async def _finished(self, generation_id: str, version: int) -> Generation:
-        gen: Generation = await asyncio.to_thread(self.store.get, generation_id, version)  # type: ignore[assignment]
-        await self._announce(gen)
-        return gen
+    async def _read(self, generation_id: str, version: int) -> Generation:
+        return await asyncio.to_thread(self.store.get, generation_id, version)  # type: ignore[return-value]
 
-    async def _announce(self, gen: Generation) -> None:
-        """Tell subscribers (webhooks) that a version ended; never fails the caller's request."""
-        if self.on_finished is not None:
-            try:
-                await asyncio.to_thread(self.on_finished, gen)
-            except Exception:
-                log.exception("announcing a finished generation failed", extra={"generation": gen.id})
+    async def _abandon(self, generation_id: str, version: int) -> None:
+        """A synchronous edit whose completion could not commit must not stay `processing` forever
+        (that blocks every later edit with 409). Its caller gets the error directly, as with any
+        other failed synchronous request, so the failed version is recorded without an event."""
+        try:
+            await asyncio.to_thread(
+                self.store.fail, generation_id, version, "the new version could not be recorded"
+            )
+        except Exception:
+            log.exception("marking the unrecorded version failed", extra={"generation": generation_id})
 
     # --- shared steps ----------------------------------------------------------------------
     async def _run(self, fn: Callable[..., Any], *args: Any) -> Any:

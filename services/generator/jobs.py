@@ -10,10 +10,13 @@ its constructor takes a dict while its args hold the message).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import report_progress
+
+if TYPE_CHECKING:
+    from services.generator.planner.interpret import TreeModel
 
 
 class InvalidParams(TaskFailure):
@@ -66,12 +69,38 @@ def render_template(kind: str, template_id: str, values: dict[str, Any]) -> dict
     }
 
 
+_UNSET: Any = object()
+_model: Any = _UNSET
+
+
+def language_model() -> TreeModel | None:
+    """The optional tree model of `PRINTFORGE_LLM_URL`, built once per worker process; None when unset.
+
+    Read from the worker's environment (inherited from the service at spawn) on first use, so the
+    rules-only path never imports httpx. The URL is operator configuration, not user input; the
+    client has a request timeout and its failures are ModelError (a RuntimeError), which
+    `_planner_failure` turns into the task's message. Its answers are validated as feature-tree
+    data, never executed.
+    """
+    global _model
+    if _model is _UNSET:
+        from services.generator.planner.llm import from_env
+
+        _model = from_env()
+    return _model
+
+
 def plan_part(prompt: str, tree: dict[str, Any] | None) -> dict[str, Any]:
-    """Text to CAD with the offline planner: a first prompt, or a follow-up refining `tree`."""
+    """Text to CAD: a first prompt, or a follow-up refining `tree`.
+
+    The rules run first; the language model (when configured) is asked only for what they do not
+    understand, exactly as `printforge chat` does.
+    """
     from services.generator import planner
 
     try:
-        plan = planner.interpret(prompt) if tree is None else planner.refine(tree, prompt)
+        model = language_model()
+        plan = planner.interpret(prompt, model) if tree is None else planner.refine(tree, prompt, model)
         report_progress(30)
         result = planner.realise(plan)
     except Exception as exc:

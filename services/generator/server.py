@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Awaitable
 from typing import Any, TypeVar
 
 import grpc
+from sqlalchemy.engine import Connection
 
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
@@ -32,7 +33,7 @@ from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
 from services.generator.generations import GenerationError, Generations
 from services.generator.handlers import make_handlers
 from services.generator.proto import catalog_entry, generation_to_proto
-from services.generator.store import MIGRATIONS, SERVICE, GenerationStore
+from services.generator.store import MIGRATIONS, SERVICE, Generation, GenerationStore
 from services.generator.webhooks import WebhookComponents, enqueue_generation_finished
 
 log = logging.getLogger(__name__)
@@ -158,6 +159,15 @@ class GeneratorServicer(pb_grpc.GeneratorServiceServicer):
             await abort(context, grpc.StatusCode.NOT_FOUND, "Task not found", "TASK_NOT_FOUND")
 
 
+def announce_finished(conn: Connection, gen: Generation) -> None:
+    """Queue the webhook events of a version that ended, on the store's open transaction.
+
+    The generation tables and the outbox share one engine (one database), which is what lets the
+    outcome and its event commit atomically.
+    """
+    enqueue_generation_finished(conn, generation_to_proto(gen))
+
+
 async def _warm(generations: Generations) -> None:
     try:
         await generations.catalog()
@@ -195,7 +205,7 @@ def build_spec(settings: Settings, *, webhook_policy: AddressPolicy = PUBLIC_ONL
         timeout_s=settings.task_timeout_s,
         rpc_timeout_s=settings.rpc_timeout_s,
         wake=wake,
-        on_finished=lambda gen: enqueue_generation_finished(engine, generation_to_proto(gen)),
+        on_finished=announce_finished,
     )
     runner = TaskRunner(
         tasks,

@@ -6,11 +6,17 @@ recording its parent, so history is kept and older files stay downloadable. Stat
 the version: a chat follow-up adds a `processing` version while the previous one stays
 `completed`. The per-user render cache is a unique (owner, cache_key) on the generation, so
 two identical concurrent starter calls resolve to one generation.
+
+Writes that end a version (`create` of a finished one, `complete`, `fail`) take an
+`in_transaction(conn, generation)` callback run inside their transaction before it commits:
+the webhook outbox rows announcing the outcome are written there, so the outcome and its event
+commit together or not at all (a crash between two transactions would lose the event).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,6 +175,10 @@ def _content_columns(content: Content) -> dict[str, Any]:
     }
 
 
+InTransaction = Callable[[Connection, Generation], None]
+"""Called with the open transaction and the version as it will commit; raising rolls it back."""
+
+
 class VersionConflict(RuntimeError):
     """Another writer added a version first; the caller's parent is no longer the latest."""
 
@@ -208,11 +218,13 @@ class GenerationStore:
         request: dict[str, Any] | None = None,
         task_id: str | None = None,
         generation_id: str | None = None,
+        in_transaction: InTransaction | None = None,
     ) -> Generation:
         """Insert a generation with its version 1.
 
-        With a cache_key already taken by this owner, nothing is written and the cached
-        generation (at its version 1, which rendered those params) comes back with cached=True.
+        With a cache_key already taken by this owner, nothing is written (`in_transaction` is
+        not called) and the cached generation (at its version 1, which rendered those params)
+        comes back with cached=True.
         """
         gen_id = generation_id or self.new_id()
         now = now_ms()
@@ -242,6 +254,8 @@ class GenerationStore:
                         **_content_columns(content),
                     )
                 )
+                if in_transaction is not None:
+                    in_transaction(conn, self._get(conn, gen_id, 1))  # type: ignore[arg-type]
         except IntegrityError:
             cached = self.find_cached(owner, cache_key) if cache_key else None
             if cached is None:
@@ -266,11 +280,13 @@ class GenerationStore:
 
     def get(self, generation_id: str, version: int = 0) -> Generation | None:
         """One version (0 = the latest), or None when the generation or version does not exist."""
+        with self.engine.connect() as conn:
+            return self._get(conn, generation_id, version)
+
+    def _get(self, conn: Connection, generation_id: str, version: int) -> Generation | None:
         g, v = generations_table, versions_table
         wanted = v.c.version == (version if version > 0 else g.c.latest_version)
-        query = self._select().where(g.c.id == generation_id, wanted)
-        with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+        row = conn.execute(self._select().where(g.c.id == generation_id, wanted)).first()
         return _row(row) if row is not None else None
 
     def latest_completed(self, generation_id: str) -> Generation | None:
@@ -355,15 +371,35 @@ class GenerationStore:
                 .values(task_id=task_id)
             )
 
-    def complete(self, generation_id: str, version: int, content: Content) -> bool:
-        """Mark a processing version completed with its content; False if it was not processing."""
-        return self._finish(generation_id, version, status=COMPLETED, **_content_columns(content))
+    def complete(
+        self,
+        generation_id: str,
+        version: int,
+        content: Content,
+        *,
+        in_transaction: InTransaction | None = None,
+    ) -> bool:
+        """Mark a processing version completed with its content; False if it was not processing.
 
-    def fail(self, generation_id: str, version: int, message: str) -> bool:
-        """Mark a processing version failed; False if it was not processing."""
-        return self._finish(generation_id, version, status=FAILED, error=message)
+        `in_transaction` runs only when this call made the change, inside its transaction.
+        """
+        columns = _content_columns(content)
+        return self._finish(generation_id, version, in_transaction, status=COMPLETED, **columns)
 
-    def _finish(self, generation_id: str, version: int, **values: Any) -> bool:
+    def fail(
+        self,
+        generation_id: str,
+        version: int,
+        message: str,
+        *,
+        in_transaction: InTransaction | None = None,
+    ) -> bool:
+        """Mark a processing version failed; False if it was not processing (see `complete`)."""
+        return self._finish(generation_id, version, in_transaction, status=FAILED, error=message)
+
+    def _finish(
+        self, generation_id: str, version: int, in_transaction: InTransaction | None, **values: Any
+    ) -> bool:
         v = versions_table
         stmt = (
             sa.update(v)
@@ -371,4 +407,8 @@ class GenerationStore:
             .values(updated_at_ms=now_ms(), **values)
         )
         with self.engine.begin() as conn:
-            return conn.execute(stmt).rowcount == 1
+            if conn.execute(stmt).rowcount != 1:
+                return False
+            if in_transaction is not None:
+                in_transaction(conn, self._get(conn, generation_id, version))  # type: ignore[arg-type]
+        return True

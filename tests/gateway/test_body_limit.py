@@ -18,8 +18,8 @@ import pytest
 from fastapi import FastAPI
 
 from printforge.runtime.config import MIB, Settings, data_url_request_bytes
+from printforge.runtime.grpc_channels import channel_options
 from services.gateway.app import DEFAULT_BODY_BYTES, body_limits, create_app
-from services.gateway.clients import channel_options
 from services.gateway.routes.makistry import MAX_IMAGE_BYTES
 
 MAX_MODEL_BYTES = 30_000
@@ -165,7 +165,7 @@ def test_default_limit_speaks_the_seeds_100_mb(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("max_model_bytes", [100 * MIB, 300 * MIB])
 def test_grpc_messages_fit_the_largest_admitted_request(tmp_path: Path, max_model_bytes: int) -> None:
-    options = dict(channel_options(_settings(tmp_path, max_model_bytes)))
+    options = dict(channel_options(max_model_bytes))
     needed = data_url_request_bytes(max_model_bytes) + MIB
     assert options["grpc.max_send_message_length"] >= needed
     assert options["grpc.max_receive_message_length"] >= needed

@@ -23,11 +23,8 @@ import trimesh
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import DirectoryBlobStore
-from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
 from printforge.runtime.url_policy import LoopbackTestPolicy
-from services.generator import server as generator_server
-from services.printability import server as printability_server
+from tests.generator.servers import running_generator, wait_done
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -69,19 +66,11 @@ async def grpc_env(
     tmp_path_factory: pytest.TempPathFactory, receiver: Receiver
 ) -> AsyncIterator[tuple[pb_grpc.GeneratorServiceStub, Path]]:
     data = tmp_path_factory.mktemp("generator")
-    base = {"PRINTFORGE_DATA_DIR": str(data), "PRINTFORGE_WORKER_PROCESSES": "1"}
-    checker = await start_server(printability_server.build_spec(Settings.from_env(base)), "127.0.0.1", 0)
-    env = {**base, "PRINTFORGE_PRINTABILITY_ADDR": f"127.0.0.1:{checker.port}"}
-    spec = generator_server.build_spec(
-        Settings.from_env(env), webhook_policy=LoopbackTestPolicy(receiver.port)
-    )
-    running = await start_server(spec, "127.0.0.1", 0)
-    try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
-            yield pb_grpc.GeneratorServiceStub(channel), data / "blobs"
-    finally:
-        await running.stop(0)
-        await checker.stop(0)
+    with pytest.MonkeyPatch.context() as env:
+        # Rules only: a language model configured on this machine would answer the nonsense prompts.
+        env.delenv("PRINTFORGE_LLM_URL", raising=False)
+        async with running_generator(data, webhook_policy=LoopbackTestPolicy(receiver.port)) as stub:
+            yield stub, data / "blobs"
 
 
 @pytest.fixture
@@ -207,22 +196,6 @@ async def test_request_errors(stub: pb_grpc.GeneratorServiceStub) -> None:
     assert "primaryText" in snowman.details()
 
 
-async def _wait_done(stub: pb_grpc.GeneratorServiceStub, who: str, gen: pb.Generation) -> pb.Generation:
-    async for reply in stub.WatchTask(pb.WatchTaskRequest(owner=who, task_id=gen.task_id), timeout=120):
-        if reply.task.status in (3, 4, 5):
-            break
-    for _ in range(50):
-        got = (
-            await stub.GetGeneration(
-                pb.GetGenerationRequest(owner=who, generation_id=gen.id, version=gen.version)
-            )
-        ).generation
-        if got.status != "processing":
-            return got
-        await asyncio.sleep(0.1)
-    raise AssertionError("generation still processing after its task ended")
-
-
 async def _delivered(receiver: Receiver, expected: set[tuple[str, int, str]]) -> set[tuple[str, int, str]]:
     """(generation, version, status) of every webhook received, once `expected` arrived or after 10 s."""
     seen: set[tuple[str, int, str]] = set()
@@ -253,6 +226,8 @@ async def test_starter_render_and_param_edit_are_announced_once(
     assert expected <= await _delivered(receiver, expected), receiver.bodies
     ours = [b for b in receiver.bodies if b["data"]["generation_id"] == gen.id]
     assert sorted(b["data"]["version"] for b in ours) == [1, 2], "a cache hit is not a new generation"
+    # The Makistry job vocabulary rides along with the Meshra one.
+    assert {(b["data"]["job_status"], b["data"]["error_code"]) for b in ours} == {("success", None)}
 
 
 async def test_chat_generates_refines_and_fails_with_the_catalogue(
@@ -274,7 +249,7 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
     )
     gen = created.generation
     assert gen.status == "processing" and gen.source == "chat" and gen.task_id
-    done = await _wait_done(stub, alice, gen)
+    done = await wait_done(stub, alice, gen)
     assert done.status == "completed", done.error_message
     assert done.template_id == "box" and json.loads(done.interpretation_json)["family"] == "box"
     assert {"stl", "step", "glb", "3mf"} <= set(done.files)
@@ -286,7 +261,7 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
         )
     )
     assert follow.generation.version == 2 and follow.generation.status == "processing"
-    refined = await _wait_done(stub, alice, follow.generation)
+    refined = await wait_done(stub, alice, follow.generation)
     assert refined.status == "completed", refined.error_message
     assert json.loads(refined.param_values_json) != json.loads(done.param_values_json)
     versions = (
@@ -297,7 +272,7 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
     nonsense = await stub.CreateGeneration(
         pb.CreateGenerationRequest(owner=alice, chat=pb.ChatSource(prompt="sing me a lullaby"))
     )
-    failed = await _wait_done(stub, alice, nonsense.generation)
+    failed = await wait_done(stub, alice, nonsense.generation)
     assert failed.status == "failed" and "I can make" in failed.error_message
 
     listed = await stub.ListGenerations(pb.ListGenerationsRequest(owner=alice, sources=["chat"], page_size=1))
@@ -309,6 +284,9 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
 
     expected = {(gen.id, 1, "completed"), (gen.id, 2, "completed"), (nonsense.generation.id, 1, "failed")}
     assert expected <= await _delivered(receiver, expected), receiver.bodies
+    (failure,) = [b["data"] for b in receiver.bodies if b["data"]["generation_id"] == nonsense.generation.id]
+    assert (failure["job_status"], failure["error_code"]) == ("failed", "generation_failed")
+    assert "I can make" in failure["error_message"]
     await stub.DeleteWebhook(pb.DeleteWebhookRequest(owner=alice, webhook_id=hook.webhook.id))
     assert not (await stub.ListWebhooks(pb.ListWebhooksRequest(owner=alice))).webhooks
 
@@ -335,7 +313,7 @@ async def test_image_to_cad_runs_as_a_job_and_its_params_edit(stub: pb_grpc.Gene
         )
     )
     assert created.generation.source == "image" and created.generation.status == "processing"
-    done = await _wait_done(stub, alice, created.generation)
+    done = await wait_done(stub, alice, created.generation)
     assert done.status == "completed", done.error_message
     assert json.loads(done.param_values_json)["width"] == 50
     assert json.loads(done.interpretation_json)["output_format"] == "stl"
@@ -348,7 +326,7 @@ async def test_image_to_cad_runs_as_a_job_and_its_params_edit(stub: pb_grpc.Gene
     unreadable = await stub.CreateGeneration(
         pb.CreateGenerationRequest(owner=alice, image=pb.ImageSource(image=b"not an image", kind="stencil"))
     )
-    failed = await _wait_done(stub, alice, unreadable.generation)
+    failed = await wait_done(stub, alice, unreadable.generation)
     assert failed.status == "failed" and failed.error_message
     bad_kind = await _error(
         stub.CreateGeneration(

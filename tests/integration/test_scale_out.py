@@ -76,6 +76,8 @@ def scaled(postgres_url: str, tmp_path: Path) -> Iterator[ScaledMesh]:
         "PRINTFORGE_DATABASE_URL": postgres_url,
         "PRINTFORGE_TASK_LEASE_S": "2",
         "PRINTFORGE_RATE_LIMIT_PER_MINUTE": str(RATE_LIMIT),
+        # 200 tasks are queued on purpose; the per-user pending cap has its own test.
+        "PRINTFORGE_MAX_PENDING_TASKS": "0",
     }
     mesh = start_mesh(tmp_path, env)
     db = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)

@@ -5,8 +5,8 @@ What the generator service wires in (see `WebhookComponents`):
   on_start hooks (it migrates the tables and starts the dispatcher) and `components.stop` to on_stop;
 - servicer methods CreateWebhook/ListWebhooks/DeleteWebhook return
   `await components.rpc.create/list/delete(request, context)`;
-- after a generation's row is committed as "completed" or "failed":
-  `enqueue_generation_finished(engine, generation_proto)` (sync; asyncio.to_thread in async code).
+- inside the transaction that marks a generation's version "completed" or "failed":
+  `enqueue_generation_finished(conn, generation_proto)` (sync; the rows commit with the outcome).
 """
 
 from __future__ import annotations

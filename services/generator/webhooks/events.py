@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Connection, Engine
 
 from printforge.generator.v1 import generator_pb2 as pb
 from services.generator.webhooks.store import enqueue_event
@@ -18,27 +18,41 @@ from services.generator.webhooks.store import enqueue_event
 FINISHED_EVENTS = {"completed": "generation.completed", "failed": "generation.failed"}
 """Generation.status of a finished generation -> its canonical event type."""
 
+JOB_STATUSES = {"completed": "success", "failed": "failed"}
+"""Generation.status -> the Makistry job status (`GET /v1/jobs/{id}` says the same)."""
+JOB_ERROR_CODE = "generation_failed"
+"""The Makistry `error_code` of a failed job, as the gateway's job object reports it."""
+
 
 def generation_event_data(generation: pb.Generation) -> dict[str, Any]:
+    """Meshra fields (`status` completed/failed) plus the Makistry job's (`job_status`, `error_code`).
+
+    Both vocabularies ride in one body because a webhook may subscribe to either event name and
+    the payload is serialised once per event; fields are only ever added, never renamed.
+    """
+    failed = generation.status == "failed"
     return {
         "job_id": generation.id,
         "generation_id": generation.id,
         "version": generation.version,
         "source": generation.source,
         "status": generation.status,
+        "job_status": JOB_STATUSES.get(generation.status, generation.status),
+        "error_code": JOB_ERROR_CODE if failed else None,
         "error_message": generation.error_message,
         "finished_at": generation.updated_at_ms,
     }
 
 
-def enqueue_generation_finished(engine: Engine, generation: pb.Generation) -> int:
+def enqueue_generation_finished(target: Connection | Engine, generation: pb.Generation) -> int:
     """Queue the completed/failed event of `generation` for its owner's webhooks; returns how many.
 
-    Call it (synchronously; wrap in asyncio.to_thread from async code) right after the
-    generation's row has been committed with status "completed" or "failed". Delivery is at least
-    once: a crash between that commit and this call loses the event, one after a POST repeats it.
+    Pass the Connection whose open transaction marks the version completed or failed (see
+    GenerationStore.complete/fail `in_transaction`): the event then commits exactly when the
+    outcome does, so a crash cannot lose it. Delivery stays at least once (a crash after a POST
+    repeats it). Blocking: wrap in asyncio.to_thread from async code.
     """
     event_type = FINISHED_EVENTS.get(generation.status)
     if event_type is None:
         raise ValueError(f"generation {generation.id} is {generation.status!r}, not finished")
-    return enqueue_event(engine, generation.owner, event_type, generation_event_data(generation))
+    return enqueue_event(target, generation.owner, event_type, generation_event_data(generation))

@@ -2,12 +2,13 @@
 
 Why an outbox: a webhook must not be lost when the receiver is down or the generator restarts,
 and must not be sent while the generation it announces is still uncommitted. So the event is a
-row (`generator_webhook_outbox`) written right after the generation row is updated, and a
-dispatcher (dispatcher.py) delivers rows later, retrying until the receiver answers 2xx. A
-crash between the generation update and `enqueue_event`, or between a successful POST and
-marking the row delivered, can lose or repeat an event: delivery is AT LEAST ONCE, and
-receivers deduplicate on the `webhook-id` header (the outbox row id, stable across retries),
-as the Standard Webhooks spec asks.
+row (`generator_webhook_outbox`) written with the generation row's update, and a
+dispatcher (dispatcher.py) delivers rows later, retrying until the receiver answers 2xx. The
+rows are written in the SAME transaction as the state change they announce (`enqueue_event`
+takes the caller's Connection), so a crash either keeps both or neither: no event is lost. A
+crash between a successful POST and marking the row delivered repeats an event: delivery is
+AT LEAST ONCE, and receivers deduplicate on the `webhook-id` header (the outbox row id, stable
+across retries), as the Standard Webhooks spec asks.
 
 Secrets are stored in clear text: HMAC signing needs the key itself (a hash would not do). They
 are returned once, on creation, and never listed; protect the database like any credential store.
@@ -261,46 +262,54 @@ def _delivered_type(event_type: str, subscribed: Sequence[str]) -> str | None:
     return alias if alias in subscribed else None
 
 
-def enqueue_event(engine: Engine, owner: str, event_type: str, data: dict[str, Any]) -> int:
+def enqueue_event(target: Engine | Connection, owner: str, event_type: str, data: dict[str, Any]) -> int:
     """Queue `event_type` for every active webhook of `owner` subscribed to it; returns how many.
 
     `event_type` is a canonical name (a key of EVENT_ALIASES). The body is a Standard Webhooks
     payload `{"type", "timestamp", "data"}`, serialised once here so every retry sends (and
-    signs) the same bytes. Call it right after the state change it announces is committed.
+    signs) the same bytes. Pass the Connection whose open transaction makes the announced state
+    change: the rows then commit (or roll back) with it, which is what makes the outbox durable.
+    An Engine runs the insert in a transaction of its own (tests, and events with no state).
     """
     if event_type not in EVENT_ALIASES:
         raise ValueError(f"unknown event type {event_type!r}; expected one of {', '.join(EVENT_ALIASES)}")
+    if isinstance(target, Connection):
+        return _insert_events(target, owner, event_type, data)
+    with target.begin() as conn:
+        return _insert_events(conn, owner, event_type, data)
+
+
+def _insert_events(conn: Connection, owner: str, event_type: str, data: dict[str, Any]) -> int:
     t, o = webhooks_table, outbox_table
     now = now_ms()
     timestamp = _iso8601(now)
-    with engine.begin() as conn:
-        hooks = conn.execute(
-            sa.select(t.c.id, t.c.events).where(t.c.owner == owner, t.c.disabled_at_ms == 0)
-        ).all()
-        rows = []
-        for hook in hooks:
-            delivered_as = _delivered_type(event_type, json.loads(hook.events))
-            if delivered_as is None:
-                continue
-            body = {"type": delivered_as, "timestamp": timestamp, "data": data}
-            rows.append(
-                {
-                    "id": f"msg_{uuid7().hex}",
-                    "webhook_id": hook.id,
-                    "event_type": delivered_as,
-                    "payload": json.dumps(body, separators=(",", ":"), sort_keys=True),
-                    "attempts": 0,
-                    "next_attempt_at_ms": now,
-                    "status": PENDING,
-                    "last_error": "",
-                    "lease_owner": None,
-                    "lease_expires_at_ms": 0,
-                    "created_at_ms": now,
-                    "delivered_at_ms": 0,
-                }
-            )
-        if rows:
-            conn.execute(o.insert(), rows)
+    hooks = conn.execute(
+        sa.select(t.c.id, t.c.events).where(t.c.owner == owner, t.c.disabled_at_ms == 0)
+    ).all()
+    rows = []
+    for hook in hooks:
+        delivered_as = _delivered_type(event_type, json.loads(hook.events))
+        if delivered_as is None:
+            continue
+        body = {"type": delivered_as, "timestamp": timestamp, "data": data}
+        rows.append(
+            {
+                "id": f"msg_{uuid7().hex}",
+                "webhook_id": hook.id,
+                "event_type": delivered_as,
+                "payload": json.dumps(body, separators=(",", ":"), sort_keys=True),
+                "attempts": 0,
+                "next_attempt_at_ms": now,
+                "status": PENDING,
+                "last_error": "",
+                "lease_owner": None,
+                "lease_expires_at_ms": 0,
+                "created_at_ms": now,
+                "delivered_at_ms": 0,
+            }
+        )
+    if rows:
+        conn.execute(o.insert(), rows)
     return len(rows)
 
 
