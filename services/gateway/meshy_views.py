@@ -49,7 +49,9 @@ def task_object(task: task_pb2.Task, sign: Callable[[str], str]) -> dict[str, An
     else:
         blobs = result.get("model_blobs", {}) if status == "SUCCEEDED" else {}
         body["model_urls"] = {fmt: sign(blobs[fmt]) if fmt in blobs else "" for fmt in MODEL_URL_FORMATS}
-        body["thumbnail_url"] = ""
+        # "URL of a preview image rendered from the repaired model"; "" when none was drawn.
+        thumbnail = result.get("thumbnail_blob") if status == "SUCCEEDED" else None
+        body["thumbnail_url"] = sign(thumbnail) if thumbnail else ""
         body["texture_urls"] = []
         body["repair"] = result.get("repair") if status == "SUCCEEDED" else None
         # "10 once the task has reached SUCCEEDED ... 0 for FAILED tasks (credits are refunded)".

@@ -11,8 +11,9 @@ that we clean ourselves, because CadQuery's own mesh writers have known defects:
 - its 3MF writer has an open corruption report; we write the small core-spec subset
   (unit="millimeter", positive ids, one object, one build item) ourselves, deterministically.
 
-The PNG thumbnail is a small vectorised CPU z-buffer renderer (numpy + Pillow): worker
-pods have no GPU and no display.
+The PNG thumbnail comes from printforge.runtime.mesh_preview, a vectorised CPU z-buffer
+renderer (numpy + Pillow) shared with the printability service: worker pods have no GPU
+and no display.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from OCP.BRep import BRep_Tool
 from OCP.BRepMesh import BRepMesh_IncrementalMesh
 from OCP.TopAbs import TopAbs_REVERSED
 from OCP.TopLoc import TopLoc_Location
-from PIL import Image
+
+from printforge.runtime.mesh_preview import DEFAULT_COLOR, DEFAULT_SIZE, TRANSPARENT, render_png
 
 LINEAR_TOLERANCE_MM = 0.05
 ANGULAR_TOLERANCE_RAD = 0.3
@@ -229,95 +231,9 @@ def threemf_bytes(mesh: Mesh, name: str = "part") -> bytes:
 
 def png_bytes(
     mesh: Mesh,
-    size: int = 256,
-    color: tuple[int, int, int] = (217, 120, 51),
-    background: tuple[int, int, int, int] = (0, 0, 0, 0),
+    size: int = DEFAULT_SIZE,
+    color: tuple[int, int, int] = DEFAULT_COLOR,
+    background: tuple[int, int, int, int] = TRANSPARENT,
 ) -> bytes:
-    """Isometric-ish thumbnail: orthographic view, Lambert shading, z-buffered.
-
-    Rendered at twice the size and downsampled for anti-aliasing.
-    """
-    supersample = 2
-    canvas = size * supersample
-    azimuth, elevation = np.radians(-35.0), np.radians(-30.0)
-    rot_z = np.array(
-        [[np.cos(azimuth), -np.sin(azimuth), 0], [np.sin(azimuth), np.cos(azimuth), 0], [0, 0, 1]]
-    )
-    # the camera looks along +y after rotation; tilting by a negative elevation shows the top
-    rot_x = np.array(
-        [[1, 0, 0], [0, np.cos(elevation), np.sin(elevation)], [0, -np.sin(elevation), np.cos(elevation)]]
-    )
-    view = (mesh.vertices - mesh.vertices.mean(axis=0)) @ (rot_x @ rot_z).T
-    tris = view[mesh.faces]
-    normals = np.cross(tris[:, 1] - tris[:, 0], tris[:, 2] - tris[:, 0])
-    lengths = np.linalg.norm(normals, axis=1)
-    visible = (normals[:, 1] < 0) & (lengths > 0)  # facing the camera
-    tris, normals = tris[visible], normals[visible] / lengths[visible, None]
-    light = np.array([-0.4, -0.8, 0.45])
-    light /= np.linalg.norm(light)
-    shade = 0.35 + 0.65 * np.clip(normals @ light, 0.0, 1.0)
-    extent = np.ptp(view[:, [0, 2]], axis=0).max() or 1.0
-    scale = canvas * 0.9 / extent
-    center = (view[:, [0, 2]].max(axis=0) + view[:, [0, 2]].min(axis=0)) / 2
-    screen = np.empty((len(tris), 3, 3))
-    screen[..., 0] = (tris[..., 0] - center[0]) * scale + canvas / 2
-    screen[..., 1] = canvas / 2 - (tris[..., 2] - center[1]) * scale
-    screen[..., 2] = tris[..., 1]  # depth: smaller is nearer
-    pixels, winners = _zbuffer(screen, canvas)
-    rgba = np.empty((canvas * canvas, 4), dtype=np.uint8)
-    rgba[:] = background
-    rgba[pixels, :3] = (np.asarray(color)[None, :] * shade[winners, None]).astype(np.uint8)
-    rgba[pixels, 3] = 255
-    image = Image.fromarray(rgba.reshape(canvas, canvas, 4), "RGBA")
-    image = image.resize((size, size), Image.Resampling.LANCZOS)
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
-
-
-def _zbuffer(screen: np.ndarray, canvas: int) -> tuple[np.ndarray, np.ndarray]:
-    """Nearest triangle per covered pixel: (flat pixel indices, triangle indices).
-
-    Scanline rasterisation, vectorised over all (triangle, row) pairs at once: each row's
-    covered span comes from intersecting the pixel-centre line with the three edges, spans
-    expand to pixels with np.repeat, and one lexsort keeps the nearest candidate per pixel.
-    Work is proportional to covered pixels, with no Python loop per triangle.
-    """
-    xy, z = screen[..., :2], screen[..., 2]
-    normal = np.cross(screen[:, 1] - screen[:, 0], screen[:, 2] - screen[:, 0])
-    keep = np.abs(normal[:, 2]) > 1e-12  # edge-on triangles cover no pixel centres
-    ids = np.flatnonzero(keep)
-    xy, z, normal = xy[keep], z[keep], normal[keep]
-    row0 = np.clip(np.ceil(xy[..., 1].min(axis=1) - 0.5), 0, canvas).astype(np.int64)
-    row1 = np.clip(np.floor(xy[..., 1].max(axis=1) - 0.5), -1, canvas - 1).astype(np.int64)
-    rows = np.maximum(row1 - row0 + 1, 0)
-    tri = np.repeat(np.arange(len(ids)), rows)
-    y = (row0[tri] + np.arange(len(tri)) - np.repeat(np.cumsum(rows) - rows, rows)) + 0.5
-    crossings = []
-    for i, j in ((0, 1), (1, 2), (2, 0)):
-        p, q = xy[tri, i], xy[tri, j]
-        dy = q[:, 1] - p[:, 1]
-        hits = ((p[:, 1] - y) * (q[:, 1] - y) <= 0) & (dy != 0)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            x = p[:, 0] + (y - p[:, 1]) * (q[:, 0] - p[:, 0]) / dy
-        crossings.append(np.where(hits, x, np.nan))
-    spans = np.stack(crossings, axis=1)
-    valid = ~np.isnan(spans).all(axis=1)
-    tri, y, spans = tri[valid], y[valid], spans[valid]
-    col0 = np.clip(np.ceil(np.nanmin(spans, axis=1) - 0.5), 0, canvas).astype(np.int64)
-    col1 = np.clip(np.floor(np.nanmax(spans, axis=1) - 0.5), -1, canvas - 1).astype(np.int64)
-    cols = np.maximum(col1 - col0 + 1, 0)
-    pix_tri = np.repeat(tri, cols)
-    px = np.repeat(col0, cols) + np.arange(len(pix_tri)) - np.repeat(np.cumsum(cols) - cols, cols)
-    py = np.repeat(y, cols) - 0.5
-    n = normal[pix_tri]
-    origin = screen[ids[pix_tri], 0]
-    depth = (
-        origin[:, 2] - (n[:, 0] * (px + 0.5 - origin[:, 0]) + n[:, 1] * (py + 0.5 - origin[:, 1])) / n[:, 2]
-    )
-    pix = py.astype(np.int64) * canvas + px
-    order = np.lexsort((depth, pix))
-    pix, winner = pix[order], ids[pix_tri[order]]
-    first = np.ones(len(pix), dtype=bool)
-    first[1:] = pix[1:] != pix[:-1]
-    return pix[first], winner[first]
+    """Isometric-ish thumbnail: orthographic view, Lambert shading, z-buffered (mesh_preview)."""
+    return render_png(mesh.vertices, mesh.faces, size=size, color=color, background=background)

@@ -3,6 +3,7 @@ input blob, send the parsing and geometry work to a worker and store what comes 
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from printforge.runtime.blobs import BlobNotFound, BlobStore
@@ -10,6 +11,11 @@ from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
 from services.printability import jobs
 from services.printability.inputs import REPAIR_EXTENSIONS
 from services.printability.store import ANALYZE, REPAIR
+
+log = logging.getLogger(__name__)
+
+#: File name of a repair's preview image (the seed's thumbnail_url ends in output/preview.png).
+PREVIEW_NAME = "preview.png"
 
 
 def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
@@ -21,6 +27,26 @@ def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
 
 #: Formats a repair task can return (the seed's model_urls fields that hold a repaired mesh).
 REPAIR_FORMATS = frozenset(ext.lstrip(".") for ext in REPAIR_EXTENSIONS)
+
+
+def _store_preview(ctx: TaskContext, blobs: BlobStore, output: jobs.RepairOutput) -> str | None:
+    """Store the repaired model's preview; its blob key, or None (logged) when there is none.
+
+    The preview sits under the task's prefix, so deleting the task deletes it with the model.
+    """
+    if output.preview_png is None:
+        log.warning(
+            "repair preview not drawn; thumbnail_url stays empty",
+            extra={"task_id": ctx.task.id, "reason": output.preview_error},
+        )
+        return None
+    key = f"{REPAIR}/{ctx.task.id}/output/{PREVIEW_NAME}"
+    try:
+        blobs.put(key, output.preview_png)
+    except Exception:  # a preview is a courtesy: storing it never fails the repair
+        log.exception("storing the repair preview failed", extra={"task_id": ctx.task.id})
+        return None
+    return key
 
 
 def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
@@ -35,11 +61,15 @@ def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
     async def repair(ctx: TaskContext) -> dict[str, Any]:
         data = _input_bytes(ctx, blobs)
         inp = ctx.task.input
-        out, fmt, report = await ctx.run_in_worker(
-            jobs.repair_file, data, inp["filename"], inp.get("unit", "mm"), REPAIR_FORMATS
+        output: jobs.RepairOutput = await ctx.run_in_worker(
+            jobs.repair_file_with_preview, data, inp["filename"], inp.get("unit", "mm"), REPAIR_FORMATS
         )
-        key = f"{REPAIR}/{ctx.task.id}/output/model.{fmt}"
-        blobs.put(key, out)
-        return {"model_blobs": {fmt: key}, "repair": report}
+        key = f"{REPAIR}/{ctx.task.id}/output/model.{output.format}"
+        blobs.put(key, output.data)
+        result: dict[str, Any] = {"model_blobs": {output.format: key}, "repair": output.report}
+        thumbnail = _store_preview(ctx, blobs, output)
+        if thumbnail is not None:
+            result["thumbnail_blob"] = thumbnail
+        return result
 
     return {ANALYZE: analyze, REPAIR: repair}

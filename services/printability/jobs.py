@@ -7,10 +7,14 @@ turn loader errors into TaskFailure so the task fails with a message that says w
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import report_progress
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def analyze_file(data: bytes, filename: str, unit: str, printer: str | None) -> dict[str, Any]:
@@ -37,6 +41,51 @@ def repair_file(
     The output is written in the input's format, so `formats` (e.g. {"glb", "stl", "obj"} for the
     Meshy API, whose data: URLs skip the extension check) refuses any other input before the work.
     """
+    out, fmt, report, _ = _repair(data, filename, unit, formats)
+    report_progress(100)
+    return out, fmt, report
+
+
+@dataclass(frozen=True)
+class RepairOutput:
+    """What a repair task stores: the repaired file, its report and a preview image.
+
+    `preview_png` is None when the preview could not be drawn; `preview_error` then says why,
+    for the service to log: a preview is a courtesy and never fails the repair.
+    """
+
+    data: bytes
+    format: str
+    report: dict[str, Any]
+    preview_png: bytes | None
+    preview_error: str | None = None
+
+
+def repair_file_with_preview(
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None = None
+) -> RepairOutput:
+    """repair_file, plus a PNG preview of the repaired mesh (the seed's `thumbnail_url`).
+
+    Drawn here, in the worker that already holds the repaired mesh, so the service process
+    neither parses the output again nor spends its own CPU on the picture.
+    """
+    from printforge.runtime.mesh_preview import render_png
+
+    out, fmt, report, (vertices, faces) = _repair(data, filename, unit, formats)
+    preview: bytes | None = None
+    error: str | None = None
+    try:
+        preview = render_png(vertices, faces)
+    except Exception as exc:  # any failure to draw only costs the thumbnail
+        error = f"{type(exc).__name__}: {exc}"
+    report_progress(100)
+    return RepairOutput(out, fmt, report, preview, error)
+
+
+def _repair(
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None
+) -> tuple[bytes, str, dict[str, Any], tuple[np.ndarray, np.ndarray]]:
+    """Load, repair and export; also returns the repaired (vertices, faces)."""
     from services.printability.mesh_export import export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh
     from services.printability.repair import repair
@@ -57,5 +106,4 @@ def repair_file(
     result = repair(mesh, progress=lambda p: report_progress(20 + p * 70 // 100))
     fmt = mesh.source_format
     out = export_mesh(result.vertices, result.faces, fmt, unit=unit)
-    report_progress(100)
-    return out, fmt, result.report()
+    return out, fmt, result.report(), (result.vertices, result.faces)

@@ -2,7 +2,8 @@
 
 Broken cubes built in code (a missing face and a duplicated face) go in as binary STL, OBJ and GLB
 data: URLs; each must come back SUCCEEDED over SSE, in its own format, behind a signed URL, and
-parse (with trimesh, not our own loader) as a watertight solid of the intact cube's volume.
+parse (with trimesh, not our own loader) as a watertight solid of the intact cube's volume. The
+seed's `thumbnail_url`, "a preview image rendered from the repaired model", is a signed PNG of it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import httpx
 import numpy as np
 import pytest
 import trimesh
+from PIL import Image
 
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh
@@ -114,11 +116,12 @@ def check_task_object(task: dict, task_id: str) -> None:
     elif task["status"] == "FAILED":
         assert set(task["task_error"]) == {"message"} and task["task_error"]["message"]
         assert task["consumed_credits"] == 0  # refunded on failure
-        assert all(url == "" for url in task["model_urls"].values())
+        assert all(url == "" for url in task["model_urls"].values()) and task["thumbnail_url"] == ""
         assert task["finished_at"] > 0 and task["expires_at"] > task["finished_at"]
     else:  # not finished: 0 for what has not happened yet, no URLs, nothing charged
         assert task["finished_at"] == 0 and task["expires_at"] == 0 and task["task_error"] is None
         assert all(url == "" for url in task["model_urls"].values()) and task["consumed_credits"] == 0
+        assert task["thumbnail_url"] == ""
         assert (task["started_at"] == 0) == (task["status"] == "PENDING")
         assert 0 <= task["progress"] < 100 and (task["progress"] == 0 or task["status"] == "IN_PROGRESS")
 
@@ -139,6 +142,18 @@ def assert_repaired_cube(data: bytes, file_type: str) -> None:
     assert mesh.is_watertight and mesh.is_winding_consistent
     assert mesh.volume == pytest.approx((SIZE_MM * scale) ** 3, rel=1e-6)
     assert mesh.bounds.ravel().tolist() == pytest.approx([0, 0, 0, *[SIZE_MM * scale] * 3], abs=1e-6 * scale)
+
+
+def assert_preview_of_a_cube(url: str) -> None:
+    """The thumbnail: a PNG (read by Pillow) showing a shaded part on a clear background."""
+    image = Image.open(io.BytesIO(download(url, "image/png")))
+    assert image.format == "PNG" and image.size == (256, 256)
+    pixels = np.asarray(image.convert("RGBA")).astype(int)
+    covered = (pixels[..., 3] > 0).mean()
+    assert 0.2 < covered < 0.9, covered  # the cube fills the frame, with background around it
+    opaque = pixels[pixels[..., 3] == 255][:, :3]
+    counts = np.unique(opaque, axis=0, return_counts=True)[1]
+    assert (counts > 1500).sum() == 3  # a cube seen from above a corner: three shaded sides
 
 
 def assert_error(reply: httpx.Response, status: int, message: str | None = None) -> dict:
@@ -192,13 +207,17 @@ def test_stl_repairs_to_a_watertight_stl(client: httpx.Client, alice: dict[str, 
     assert len(data) == 84 + 50 * struct.unpack("<I", data[80:84])[0]  # binary STL in, binary STL out
     assert_repaired_cube(data, "stl")
     assert stl_task["repair"]["steps_ran"]
+    assert "/v1/files/" in stl_task["thumbnail_url"]
+    assert_preview_of_a_cube(stl_task["thumbnail_url"])
 
     fetched = client.get(f"{REPAIR}/{stl_task['id']}", headers=alice)
     assert fetched.status_code == 200
     check_task_object(fetched.json(), stl_task["id"])
-    same = {k: v for k, v in fetched.json().items() if k != "model_urls"}
-    assert same == {k: v for k, v in stl_task.items() if k != "model_urls"}
+    signed = ("model_urls", "thumbnail_url")  # signed anew on every read
+    same = {k: v for k, v in fetched.json().items() if k not in signed}
+    assert same == {k: v for k, v in stl_task.items() if k not in signed}
     assert_repaired_cube(download(fetched.json()["model_urls"]["stl"], "model/stl"), "stl")
+    assert_preview_of_a_cube(fetched.json()["thumbnail_url"])
 
 
 def test_obj_repairs_to_a_watertight_obj(client: httpx.Client, alice: dict[str, str]) -> None:
@@ -210,6 +229,7 @@ def test_obj_repairs_to_a_watertight_obj(client: httpx.Client, alice: dict[str, 
     data = download(task["model_urls"]["obj"], "model/obj")
     assert data.decode("ascii").lstrip().startswith(("#", "v "))
     assert_repaired_cube(data, "obj")
+    assert_preview_of_a_cube(task["thumbnail_url"])
 
 
 def test_glb_repairs_to_glb_and_feeds_input_task_id(
@@ -223,6 +243,7 @@ def test_glb_repairs_to_glb_and_feeds_input_task_id(
     glb = download(task["model_urls"]["glb"], "model/gltf-binary")
     assert glb[:4] == b"glTF"
     assert_repaired_cube(glb, "glb")
+    assert_preview_of_a_cube(task["thumbnail_url"])
 
     # "The input_task_id path always reads the source task's GLB, so the output is .glb."
     again_id = create(client, alice, input_task_id=task_id)
@@ -267,8 +288,9 @@ def test_delete_removes_the_task_and_its_file(client: httpx.Client, alice: dict[
     task_id = create(client, alice, model_url=data_url(binary_stl(*broken_cube())))
     task = follow(client, alice, task_id)
     assert task["status"] == "SUCCEEDED"
-    url = task["model_urls"]["stl"]
+    url, thumbnail = task["model_urls"]["stl"], task["thumbnail_url"]
     assert httpx.get(url, timeout=30).status_code == 200
+    assert httpx.get(thumbnail, timeout=30).status_code == 200
 
     deleted = client.delete(f"{REPAIR}/{task_id}", headers=alice)
     assert deleted.status_code == 200
@@ -278,6 +300,7 @@ def test_delete_removes_the_task_and_its_file(client: httpx.Client, alice: dict[
         t["id"] for t in client.get(REPAIR, params={"page_size": 50}, headers=alice).json()
     ]
     assert_error(httpx.get(url, timeout=30), 404)  # "permanently deletes ... its repaired output"
+    assert_error(httpx.get(thumbnail, timeout=30), 404)
 
 
 def test_unknown_and_foreign_tasks_are_404(

@@ -1,9 +1,15 @@
 """The Meshra generation API under /api/v1 (starters, gifts, params, chat, generations) and the
-authenticated file downloads under /generated/{id}/part.{ext} (see the meshra-api seed).
+file downloads under /generated/{id}/part.{ext} (see the meshra-api seed).
 
-File URLs in responses point at /generated/..., not at signed /v1/files links: Meshra clients
-download them with their API key, and the route checks the generation's owner every time
-(403 for another user's generation, 404 for an unknown one).
+File URLs in responses keep the seed's shape, /generated/{id}/part.{ext}[?version=N], plus a
+`sig` query parameter: an HMAC token (printforge.runtime.signing, the scheme of /v1/files)
+binding the owner, generation, format and version named (0: the latest) until an expiry about
+an hour away. The seed asks for a key only under /api/v1, so a client may put `glbUrl` straight
+into `<model-viewer src=...>`, which sends no header. A request with a valid `sig` is served
+without a key; otherwise the route wants the owner's API key as before (401 without one, 403
+for another user's generation, 404 for an unknown one). A tampered, foreign or expired `sig`
+without a key is 403 with the error envelope. The expiry is rounded up to 10 minutes, so the
+URLs of one object stay the same across polls and a viewer's cache keeps working.
 
 Chat generations finish in about 100 ms of server time, but a client polling every 2-3 s as
 the seed suggests sees seconds. Two printforge extensions push the end instead:
@@ -28,6 +34,7 @@ from sse_starlette.sse import EventSourceResponse
 from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.blobs import BlobNotFound
+from printforge.runtime.signing import InvalidSignature, rounded_expiry, sign_claims, verify_claims
 from services.gateway.errors import ApiError
 from services.gateway.principal import Principal, consume, require_principal
 from services.gateway.schemas import ErrorBody
@@ -42,6 +49,10 @@ MAX_WAIT_S = 30.0
 WAIT_DEADLINE_SLACK_S = 5.0
 PROCESSING = "processing"
 URL_FIELDS = {"glb": "glbUrl", "step": "stepUrl", "stl": "stlUrl", "3mf": "threeMfUrl", "png": "pngUrl"}
+# Signed file URLs: valid at least this long, expiry rounded up to a multiple of the step.
+FILE_URL_TTL_S = 3600
+FILE_URL_STEP_S = 600
+FILE_SIG_PURPOSE = "generated-file"
 MEDIA_TYPES = {
     "glb": "model/gltf-binary",
     "step": "model/step",
@@ -110,12 +121,23 @@ def _base_url(request: Request) -> str:
     return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
 
 
+def file_sig(signing_key: bytes, gen: pb.Generation, fmt: str, *, latest: bool, expires: int) -> str:
+    """The `sig` of one file URL: binds owner, generation, format and version (0: the latest)."""
+    claims = {"o": gen.owner, "g": gen.id, "f": fmt, "v": 0 if latest else gen.version}
+    return sign_claims(claims, signing_key, expires=expires, purpose=FILE_SIG_PURPOSE)
+
+
 def generation_body(gen: pb.Generation, request: Request, *, latest: bool = True) -> dict[str, Any]:
     """The Meshra generation object; file URLs name a version unless it is the latest one."""
     base = _base_url(request)
-    suffix = "" if latest else f"?version={gen.version}"
+    key = request.app.state.settings.signing_key
+    expires = rounded_expiry(FILE_URL_TTL_S, FILE_URL_STEP_S)
+    version = "" if latest else f"version={gen.version}&"
     urls = {
-        name: f"{base}/generated/{gen.id}/part.{fmt}{suffix}" if fmt in gen.files else None
+        name: f"{base}/generated/{gen.id}/part.{fmt}?{version}"
+        f"sig={file_sig(key, gen, fmt, latest=latest, expires=expires)}"
+        if fmt in gen.files
+        else None
         for fmt, name in URL_FIELDS.items()
     }
     return {
@@ -314,22 +336,55 @@ async def chat(body: ChatRequest, request: Request, response: Response, principa
     return {"generationId": reply.generation.id, "status": reply.generation.status}
 
 
+async def _signed_owner(request: Request, sig: str, generation_id: str, fmt: str, version: int | None) -> str:
+    """The owner a valid `sig` vouches for, for this very file; ApiError 403 otherwise."""
+    try:
+        claims = verify_claims(sig, request.app.state.settings.signing_key, purpose=FILE_SIG_PURPOSE)
+    except InvalidSignature as exc:
+        raise ApiError(403, str(exc), "invalid_signature") from None
+    if (claims.get("g"), claims.get("f"), claims.get("v")) != (generation_id, fmt, version or 0):
+        raise ApiError(403, "the download signature is for another file", "invalid_signature")
+    return str(claims["o"])
+
+
+async def _download_owner(
+    request: Request, response: Response, sig: str | None, generation_id: str, fmt: str, version: int | None
+) -> tuple[str, bool]:
+    """Whose generation to read, and whether a signature (not a key) vouched for it.
+
+    A valid `sig` vouches for its owner, else the caller's API key decides as before. A request
+    carrying both is served if either holds, so a Meshra client that keeps sending its key is
+    never refused over an expired link.
+    """
+    if sig is not None:
+        try:
+            return await _signed_owner(request, sig, generation_id, fmt, version), True
+        except ApiError:
+            if "authorization" not in request.headers:
+                raise
+    return (await require_principal(request, response)).user_id, False
+
+
 @files_router.get(
     "/generated/{generation_id}/{filename}",
     summary="Download a generated file (part.glb, part.step, part.stl, part.3mf, part.png)",
+    description="Open with the `sig` that the generation object's URLs carry (no key needed), "
+    "or with the owner's API key in `Authorization: Bearer`.",
     responses={200: {"content": {t: {} for t in MEDIA_TYPES.values()}}},
 )
 async def download(
     generation_id: str,
     filename: str,
     request: Request,
-    principal: Caller,
+    response: Response,
     version: Annotated[int, Query(ge=1)] | None = None,
+    sig: Annotated[str | None, Query(description="Signature from a generation object's URL.")] = None,
 ) -> Response:
     stem, _, fmt = filename.partition(".")
     if stem != "part" or fmt not in MEDIA_TYPES:
         raise ApiError(404, f"no file {filename!r}; expected part.{{{','.join(MEDIA_TYPES)}}}")
-    gen = await _get(request, principal.user_id, generation_id, version or 0)
+    owner, signed = await _download_owner(request, response, sig, generation_id, fmt, version)
+    gen = await _get(request, owner, generation_id, version or 0)
     key = gen.files.get(fmt)
     if key is None:
         raise ApiError(
@@ -339,8 +394,10 @@ async def download(
         data = await asyncio.to_thread(request.app.state.blobs.get, key)
     except BlobNotFound:
         raise ApiError(404, "the file no longer exists") from None
-    return Response(
-        data,
-        media_type=MEDIA_TYPES[fmt],
-        headers={"Content-Disposition": f'attachment; filename="{generation_id}-v{gen.version}.{fmt}"'},
-    )
+    headers = {k: v for k, v in response.headers.items() if k.startswith("ratelimit-")}
+    headers["Content-Disposition"] = f'attachment; filename="{generation_id}-v{gen.version}.{fmt}"'
+    if signed:
+        # A signed URL is its own credential (no cookies, no key), so any page may load it,
+        # e.g. a <model-viewer> or three.js viewer on the client's own origin.
+        headers["Access-Control-Allow-Origin"] = "*"
+    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
