@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
 import struct
-import zipfile
 
 import numpy as np
 import pytest
@@ -14,6 +12,7 @@ import trimesh
 from services.printability import mesh_io
 from services.printability.mesh_io import MeshLoadError, load_mesh
 from tests.fixtures_meshes import binary_stl, cube
+from tests.printability.hostile_files import glb, glb_chunk_length_lie, three_mf, triangle_gltf
 
 
 def ascii_stl(vertices: np.ndarray, faces: np.ndarray) -> bytes:
@@ -23,47 +22,6 @@ def ascii_stl(vertices: np.ndarray, faces: np.ndarray) -> bytes:
         lines += [f"      vertex {x!r} {y!r} {z!r}" for x, y, z in tri]
         lines += ["    endloop", "  endfacet"]
     return ("\n".join([*lines, "endsolid cube"]) + "\n").encode()
-
-
-def glb(doc: dict, binary: bytes = b"", declared_length: int | None = None) -> bytes:
-    text = json.dumps(doc).encode()
-    text += b" " * (-len(text) % 4)
-    binary += b"\0" * (-len(binary) % 4)
-    body = struct.pack("<II", len(text), 0x4E4F534A) + text
-    if binary:
-        body += struct.pack("<II", len(binary), 0x004E4942) + binary
-    total = 12 + len(body) if declared_length is None else declared_length
-    return b"glTF" + struct.pack("<II", 2, total) + body
-
-
-def triangle_gltf(count: int = 3, nodes: list[dict] | None = None) -> tuple[dict, bytes]:
-    positions = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0]], dtype="<f4").tobytes()
-    doc = {
-        "asset": {"version": "2.0"},
-        "scene": 0,
-        "scenes": [{"nodes": [0]}],
-        "nodes": nodes or [{"mesh": 0}],
-        "meshes": [{"primitives": [{"attributes": {"POSITION": 0}}]}],
-        "accessors": [{"bufferView": 0, "componentType": 5126, "count": count, "type": "VEC3"}],
-        "bufferViews": [{"buffer": 0, "byteLength": len(positions)}],
-        "buffers": [{"byteLength": len(positions)}],
-    }
-    return doc, positions
-
-
-def three_mf(model_xml: str, extra_parts: dict[str, bytes] | None = None) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(
-            "_rels/.rels",
-            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/'
-            'relationships"><Relationship Id="r0" Target="/3D/3dmodel.model" '
-            'Type="http://schemas.microsoft.com/3dmanufacturing/2013/01/3dmodel"/></Relationships>',
-        )
-        z.writestr("3D/3dmodel.model", model_xml)
-        for name, data in (extra_parts or {}).items():
-            z.writestr(name, data)
-    return out.getvalue()
 
 
 def cube_3mf_xml(unit: str | None, transform: str | None = None) -> str:
@@ -248,10 +206,8 @@ def test_glb_header_lying_about_length() -> None:
     assert load_mesh(honest, "tri.glb").has_triangles
     with pytest.raises(MeshLoadError, match=r"declares .* bytes but the file has only"):
         load_mesh(glb(doc, positions, declared_length=len(honest) + 1000), "liar.glb")
-    chunk_liar = bytearray(honest)
-    struct.pack_into("<I", chunk_liar, 12, 10**9)
     with pytest.raises(MeshLoadError, match=r"chunk .* past the end"):
-        load_mesh(bytes(chunk_liar), "liar.glb")
+        load_mesh(glb_chunk_length_lie(honest), "liar.glb")
 
 
 def test_glb_accessor_count_of_2_to_the_31() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -45,3 +46,23 @@ def kill_self_once(marker: str) -> str:
 
 def refuse(message: str) -> None:
     raise TaskFailure(message)
+
+
+def worker_pid() -> int:
+    """Which worker process ran the job (recycling gives a new one)."""
+    return os.getpid()
+
+
+def is_imported(name: str) -> bool:
+    """Whether module `name` was imported before this job (it does not import it itself)."""
+    return name in sys.modules
+
+
+def grow_memory(n_bytes: int, chunk_bytes: int = 16 * 1024 * 1024) -> int:
+    """A runaway job: its heap grows chunk by chunk, as a bad input's would, until n_bytes."""
+    chunks = []
+    held = 0
+    while held < n_bytes:
+        chunks.append(bytearray(chunk_bytes))
+        held += chunk_bytes
+    return held

@@ -50,3 +50,44 @@ async def test_job_exceptions_propagate(pool: WorkerPool) -> None:
 
     with pytest.raises(TaskFailure, match="bad input"):
         await pool.run(jobs.refuse, "bad input", timeout_s=60)
+
+
+#: A stdlib module nothing in a worker imports unless told to: the warm-up marker.
+WARM_MODULE = "wave"
+
+
+@pytest.fixture(scope="module")
+def recycling_pool():
+    """One worker, recycled after two jobs, warming WARM_MODULE at each start."""
+    pool = WorkerPool(1, memory_mb=1024, max_jobs_per_worker=2, warm_modules=(WARM_MODULE,))
+    yield pool
+    pool.close()
+
+
+async def test_worker_is_replaced_after_max_jobs(recycling_pool: WorkerPool) -> None:
+    pids = [await recycling_pool.run(jobs.worker_pid, timeout_s=60) for _ in range(5)]
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4], pids
+    assert len(set(pids)) == 3
+
+
+async def test_warm_modules_are_imported_at_worker_start(
+    pool: WorkerPool, recycling_pool: WorkerPool
+) -> None:
+    assert not await pool.run(jobs.is_imported, WARM_MODULE, timeout_s=60)  # no warm-up: not there
+    # every worker the recycling pool starts has it before its first job (three workers over 5 jobs)
+    seen = [await recycling_pool.run(jobs.is_imported, WARM_MODULE, timeout_s=60) for _ in range(5)]
+    assert seen == [True] * 5
+
+
+async def test_argument_too_large_for_the_worker_fails_the_job_not_the_pool() -> None:
+    """A worker that dies unpickling its job (before pebble knows it took it) used to break the pool
+    for good ("Unexpected error within the Pool" on every later job)."""
+    small = WorkerPool(1, memory_mb=512)
+    try:
+        assert await small.run(len, b"x", timeout_s=60) == 1
+        with pytest.raises(WorkerError, match=r"512 MB memory limit.*restarted") as info:
+            await small.run(len, bytes(640 << 20), timeout_s=60)
+        assert info.value.retryable  # jobs that shared the broken pool are not at fault
+        assert await small.run(jobs.double, 2, timeout_s=60) == 4
+    finally:
+        small.close()

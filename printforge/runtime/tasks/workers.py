@@ -7,6 +7,11 @@ recycling workers after N jobs (CadQuery leaks memory). Workers are started with
 file raises MemoryError (or crashes its worker) instead of taking the service down.
 Progress from inside a job travels back over one multiprocessing queue handed to each
 worker when it starts.
+
+pebble does not survive one case: a worker that dies before it acknowledges a job (its memory
+limit is too small to unpickle a large input, e.g. after an earlier job left its heap near the
+limit) breaks the whole pebble pool for good. `WorkerPool` then fails the jobs it had with a
+retryable WorkerError and carries on with a fresh pebble pool.
 """
 
 from __future__ import annotations
@@ -20,7 +25,9 @@ import resource
 import signal
 import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from pebble import ProcessExpired, ProcessPool
@@ -88,13 +95,18 @@ class WorkerPool:
         ctx = multiprocessing.get_context("spawn")
         self._queue = ctx.Queue()
         self._memory_mb = memory_mb
-        self._pool = ProcessPool(
-            max_workers=processes,
-            max_tasks=max_jobs_per_worker,
-            initializer=_init_worker,
-            initargs=(memory_mb, self._queue, warm_modules),
-            context=ctx,
-        )
+
+        def new_pool() -> ProcessPool:
+            return ProcessPool(
+                max_workers=processes,
+                max_tasks=max_jobs_per_worker,
+                initializer=_init_worker,
+                initargs=(memory_mb, self._queue, warm_modules),
+                context=ctx,
+            )
+
+        self._new_pool = new_pool
+        self._pool = new_pool()
         self._listeners: dict[str, Callable[[int], None]] = {}
         self._lock = threading.Lock()
         self._counter = 0
@@ -132,9 +144,16 @@ class WorkerPool:
             job_id = str(self._counter)
         if on_progress is not None:
             self._listeners[job_id] = lambda p: loop.call_soon_threadsafe(on_progress, p)
-        future = self._pool.schedule(_run_job, args=(job_id, fn, args), timeout=timeout_s)
+        pool, future = self._schedule(_run_job, (job_id, fn, args), timeout_s)
         try:
             return await asyncio.wrap_future(future)
+        except BrokenProcessPool as exc:
+            self._replace(pool)
+            raise WorkerError(
+                "a worker process died before it could start the job (the input may not fit in the "
+                f"{self._memory_mb} MB memory limit); the worker pool was restarted",
+                retryable=True,  # every job the pool held fails this way, not only the culprit
+            ) from exc
         except FutureTimeout as exc:
             raise WorkerError(f"processing took longer than the {timeout_s:g} s limit") from exc
         except ProcessExpired as exc:
@@ -147,6 +166,30 @@ class WorkerPool:
             raise
         finally:
             self._listeners.pop(job_id, None)
+
+    def _schedule(
+        self, fn: Callable[..., Any], args: tuple[Any, ...], timeout_s: float
+    ) -> tuple[ProcessPool, Future[Any]]:
+        pool = self._pool
+        try:
+            return pool, pool.schedule(fn, args=args, timeout=timeout_s)
+        except RuntimeError:  # pebble: "Unexpected error within the Pool" once it is broken
+            if self._closed:
+                raise
+            pool = self._replace(pool)
+            return pool, pool.schedule(fn, args=args, timeout=timeout_s)
+
+    def _replace(self, broken: ProcessPool) -> ProcessPool:
+        """Swap a fresh pebble pool in for `broken` (once, however many jobs saw it break)."""
+        with self._lock:
+            if self._pool is not broken or self._closed:
+                return self._pool
+            log.warning("a worker died before acknowledging its job; restarting the worker pool")
+            self._pool = self._new_pool()
+        broken.stop()
+        with contextlib.suppress(Exception):
+            broken.join(timeout=5)
+        return self._pool
 
     def close(self) -> None:
         self._closed = True
