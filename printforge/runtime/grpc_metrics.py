@@ -4,11 +4,19 @@ The published python-grpc-prometheus interceptor supports only the synchronous s
 this small asyncio interceptor wraps each handler. Metric names and labels follow
 go-grpc-prometheus so existing dashboards work: grpc_server_started_total,
 grpc_server_handled_total{grpc_code}, grpc_server_msg_received_total,
-grpc_server_msg_sent_total and grpc_server_handling_seconds.
+grpc_server_msg_sent_total and grpc_server_handling_seconds, with grpc_code values spelt as
+Go's codes.Code.String() ("OK", "NotFound", "Canceled") because that is what those dashboards
+and alerts match on.
+
+grpc.aio serves a server-streaming handler in one of two styles: an async generator that
+yields responses, or a coroutine that sends them with `await context.write(...)` (the library
+health servicer's Watch). Both are wrapped, each in its own style, so neither stops working.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
@@ -38,13 +46,46 @@ HANDLING_SECONDS = Histogram(
 )
 
 
-def _code_name(context: grpc.aio.ServicerContext, error: BaseException | None) -> str:
+# go-grpc-prometheus labels a code with Go's codes.Code.String(): "NotFound", not "NOT_FOUND".
+GO_CODE_NAMES = {
+    code: "Canceled" if code is grpc.StatusCode.CANCELLED else code.name.title().replace("_", "")
+    for code in grpc.StatusCode
+}
+GO_CODE_NAMES[grpc.StatusCode.OK] = "OK"
+
+
+def _status_code(context: grpc.aio.ServicerContext, error: BaseException | None) -> grpc.StatusCode:
     code = context.code()
     if isinstance(code, grpc.StatusCode):
-        return code.name
+        return code
+    if isinstance(error, asyncio.CancelledError):
+        # grpc.aio cancels the handler when the client cancels or the deadline passes.
+        remaining = context.time_remaining()
+        if remaining is not None and remaining <= 0:
+            return grpc.StatusCode.DEADLINE_EXCEEDED
+        return grpc.StatusCode.CANCELLED
     if error is not None:
-        return grpc.StatusCode.UNKNOWN.name
-    return grpc.StatusCode.OK.name
+        return grpc.StatusCode.UNKNOWN
+    return grpc.StatusCode.OK
+
+
+def _code_name(context: grpc.aio.ServicerContext, error: BaseException | None) -> str:
+    return GO_CODE_NAMES[_status_code(context, error)]
+
+
+class _CountingContext:
+    """The servicer context as a coroutine-style streaming handler sees it: write() is counted."""
+
+    def __init__(self, context: grpc.aio.ServicerContext, on_write: Callable[[], None]) -> None:
+        self._context = context
+        self._on_write = on_write
+
+    async def write(self, message: Any) -> None:
+        await self._context.write(message)
+        self._on_write()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
 
 
 class MetricsInterceptor(grpc.aio.ServerInterceptor):
@@ -85,6 +126,7 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
         if handler.unary_stream:
             labels = ("server_stream", service, method)
             inner_stream = handler.unary_stream
+            sent = MSG_SENT.labels(*labels)
 
             async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
                 STARTED.labels(*labels).inc()
@@ -93,7 +135,7 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
                 error: BaseException | None = None
                 try:
                     async for response in inner_stream(request, context):
-                        MSG_SENT.labels(*labels).inc()
+                        sent.inc()
                         yield response
                 except BaseException as exc:
                     error = exc
@@ -102,8 +144,22 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
                     HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
                     HANDLED.labels(*labels, _code_name(context, error)).inc()
 
+            async def unary_stream_writer(request: Any, context: grpc.aio.ServicerContext) -> None:
+                STARTED.labels(*labels).inc()
+                MSG_RECEIVED.labels(*labels).inc()
+                start = time.perf_counter()
+                error: BaseException | None = None
+                try:
+                    await inner_stream(request, _CountingContext(context, sent.inc))
+                except BaseException as exc:
+                    error = exc
+                    raise
+                finally:
+                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
+                    HANDLED.labels(*labels, _code_name(context, error)).inc()
+
             return grpc.unary_stream_rpc_method_handler(
-                unary_stream,
+                unary_stream_writer if inspect.iscoroutinefunction(inner_stream) else unary_stream,
                 request_deserializer=handler.request_deserializer,
                 response_serializer=handler.response_serializer,
             )

@@ -257,7 +257,9 @@ def test_clusters_point_at_the_kubernetes_services(bootstrap) -> None:
         assert address.port_value in services[address.address], cluster.name
         assert cluster.health_checks, f"cluster {cluster.name} has no active health check"
     gateway = next(c for c in bootstrap.static_resources.clusters if c.name == "gateway")
-    assert gateway.health_checks[0].http_health_check.path == "/healthz"
+    # /readyz: auth answers (every route needs it); /healthz would eject every gateway when any
+    # backend is down, taking routes that do not need it (analyze) down too.
+    assert gateway.health_checks[0].http_health_check.path == "/readyz"
 
 
 def test_every_listener_logs_requests_and_admin_stays_on_loopback(bootstrap) -> None:

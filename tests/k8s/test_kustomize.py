@@ -52,6 +52,10 @@ BACKING_STORE_EDGES = {
 }
 # Only Envoy's edge port accepts traffic from anywhere.
 PUBLIC_PORTS = {("envoy", HTTP_PORT)}
+# The gateway's probes (services/gateway/routes/ops.py): start-up and liveness must not depend on
+# any backend (/livez calls none), or a generator outage would make the kubelet restart every
+# gateway; readiness needs auth alone (/readyz). /healthz (every backend SERVING) is never a probe.
+GATEWAY_PROBE_PATHS = {"startupProbe": "/livez", "readinessProbe": "/readyz", "livenessProbe": "/livez"}
 
 
 @pytest.fixture(scope="session")
@@ -195,8 +199,8 @@ def test_services_follow_the_runtime_contract(rendered, overlay: str) -> None:
         assert template["metadata"]["annotations"]["prometheus.io/port"] == str(METRICS_PORT), where
         if service == "gateway":
             assert ports["http"] == int(env["PRINTFORGE_HTTP_PORT"]) == HTTP_PORT, where
-            for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
-                assert container[probe]["httpGet"] == {"path": "/healthz", "port": "http"}, where
+            for probe, path in GATEWAY_PROBE_PATHS.items():
+                assert container[probe]["httpGet"] == {"path": path, "port": "http"}, f"{where} {probe}"
             port_name = "http"
         else:
             assert ports["grpc"] == int(env["PRINTFORGE_GRPC_PORT"]) == GRPC_PORTS[service], where
@@ -210,6 +214,34 @@ def test_services_follow_the_runtime_contract(rendered, overlay: str) -> None:
         )
     assert seen == {*GRPC_PORTS, "gateway"}, f"{overlay} runs {seen}"
     assert len(images) == 1, f"{overlay}: the services and the migration Job must share one image: {images}"
+
+
+def _gateway_container(docs: list[dict[str, Any]]) -> dict[str, Any]:
+    (container,) = [c for _, _, c in _printforge_containers(docs) if c.get("args") == ["serve", "gateway"]]
+    return container
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAYS))
+def test_gateway_liveness_does_not_depend_on_backends(rendered, overlay: str) -> None:
+    """A backend outage must not restart gateways: liveness and start-up probe /livez, never /healthz."""
+    container = _gateway_container(rendered[overlay])
+    for probe in ("livenessProbe", "startupProbe"):
+        assert container[probe]["httpGet"]["path"] == "/livez", f"{overlay}: gateway {probe}"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz", f"{overlay}: gateway readiness"
+
+
+def test_gateway_probe_paths_are_routes_of_the_gateway(rendered, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A misspelt probe path would 404 and fail every probe; each one must be a route the app serves."""
+    from printforge.runtime.config import Settings
+    from services.gateway.app import create_app
+
+    app = create_app(Settings.from_env({"PRINTFORGE_DATA_DIR": str(tmp_path)}))
+    routes = {path for path, operations in app.openapi()["paths"].items() if "get" in operations}
+    for overlay, docs in rendered.items():
+        container = _gateway_container(docs)
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            path = container[probe]["httpGet"]["path"]
+            assert path in routes, f"{overlay}: gateway {probe} {path} is not a gateway route"
 
 
 @pytest.mark.parametrize("overlay", sorted(OVERLAYS))

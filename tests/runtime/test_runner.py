@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +42,30 @@ async def _always_killed(ctx: TaskContext) -> dict[str, Any]:
     return {}
 
 
+async def _slow(ctx: TaskContext) -> dict[str, Any]:
+    await ctx.run_in_worker(jobs.sleep, ctx.task.input["seconds"])
+    return {"slept": ctx.task.input["seconds"]}
+
+
+async def _hog(ctx: TaskContext) -> dict[str, Any]:
+    return {"held": await ctx.run_in_worker(jobs.grow_memory, ctx.task.input["bytes"])}
+
+
 HANDLERS = {
     "double": _double,
     "segv": _segfault,
     "refuse": _refuse,
     "kill-once": _kill_once,
     "always-killed": _always_killed,
+    "slow": _slow,
+    "hog": _hog,
 }
+POOL_MEMORY_MB = 1024
 
 
 @pytest.fixture(scope="module")
 def pool():
-    pool = WorkerPool(2, memory_mb=1024)
+    pool = WorkerPool(2, memory_mb=POOL_MEMORY_MB)
     yield pool
     pool.close()
 
@@ -131,3 +145,78 @@ async def test_watch_unknown_or_foreign_task(runtime) -> None:
     with pytest.raises(TaskNotFound):
         async for _ in watch_task(store, notifier, task.id, "bob"):
             pass
+
+
+async def test_memory_limit_fails_the_task_and_the_runner_goes_on(runtime) -> None:
+    store, notifier, runner = runtime
+    hog = store.create("alice", "hog", {"bytes": 3 * POOL_MEMORY_MB * 1024 * 1024})
+    runner.wake()
+    final = (await _final(store, notifier, hog.id))[-1]
+    assert final.status == FAILED, final
+    assert f"{POOL_MEMORY_MB} MB memory limit" in final.error
+    assert final.attempts == 1, "running out of memory is the input's fault: it is not retried"
+    good = store.create("alice", "double", {"x": 4})
+    runner.wake()
+    final = (await _final(store, notifier, good.id))[-1]
+    assert final.status == SUCCEEDED and final.result == {"value": 8}
+
+
+class _RunnerWithoutRenewal(TaskRunner):
+    """What a runner would do if it never renewed its lease: the control of the test below."""
+
+    async def _renew_until_done(self, task, handler) -> None:  # type: ignore[no-untyped-def]
+        await asyncio.Event().wait()  # never renews, never reports the lease lost; cancelled at the end
+
+
+@contextlib.asynccontextmanager
+async def _two_runners(
+    database_url: str, pool: WorkerPool, runner_class: type[TaskRunner]
+) -> AsyncIterator[tuple[TaskStore, TaskNotifier, list[TaskRunner]]]:
+    """Two runners, as two replicas would run, on one store with a 1 s lease."""
+    engine = engine_for(database_url)
+    migrate(engine, "svc", task_migrations("svc"))
+    store = TaskStore(engine, "svc")
+    notifier = TaskNotifier()
+    runners = [
+        runner_class(
+            store,
+            pool,
+            HANDLERS,
+            notifier,
+            concurrency=1,
+            lease_s=1,
+            max_attempts=3,
+            timeout_s=60,
+            poll_s=0.2,
+        )
+        for _ in range(2)
+    ]
+    for runner in runners:
+        await runner.start()
+    try:
+        yield store, notifier, runners
+    finally:
+        for runner in runners:
+            await runner.stop()
+
+
+async def test_lease_renewal_keeps_a_long_task_with_its_runner(database_url: str, pool: WorkerPool) -> None:
+    """A 3 s job under a 1 s lease: renewals keep the idle second runner from taking it."""
+    async with _two_runners(database_url, pool, TaskRunner) as (store, notifier, runners):
+        task = store.create("alice", "slow", {"seconds": 3})
+        for runner in runners:
+            runner.wake()
+        final = (await _final(store, notifier, task.id))[-1]
+    assert final.status == SUCCEEDED and final.result == {"slept": 3}
+    assert final.attempts == 1
+
+
+async def test_without_renewal_the_second_runner_takes_the_task(database_url: str, pool: WorkerPool) -> None:
+    """The control: with renewal off, the same setup loses the task to the other runner."""
+    async with _two_runners(database_url, pool, _RunnerWithoutRenewal) as (store, _, runners):
+        task = store.create("alice", "slow", {"seconds": 3})
+        for runner in runners:
+            runner.wake()
+        async with asyncio.timeout(30):
+            while store.get(task.id).attempts < 2:  # type: ignore[union-attr]
+                await asyncio.sleep(0.1)
