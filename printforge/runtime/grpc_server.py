@@ -18,6 +18,7 @@ from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
 from printforge.runtime.config import MIB, data_url_request_bytes, max_model_bytes_from_env
+from printforge.runtime.gc_pauses import freeze_startup_objects
 from printforge.runtime.grpc_metrics import MetricsInterceptor
 
 log = logging.getLogger(__name__)
@@ -107,6 +108,7 @@ async def serve_forever(spec: ServiceSpec, host: str, port: int, metrics_port: i
     if metrics_port:
         start_http_server(metrics_port, addr=host)
     running = await start_server(spec, host, port)
+    freeze_startup_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -6,8 +6,9 @@ points that matter for correctness:
 - Keys are found by the SHA-256 of the token (unique index); the plaintext is never written.
 - `last_used_at_ms` is written at most once per `LAST_USED_RESOLUTION_MS` per key, so a busy key
   does not turn every authenticated request into a write.
-- Quota counting is ONE statement per request, `INSERT ... ON CONFLICT DO UPDATE SET count =
-  count + 1 WHERE count < limit RETURNING count`, atomic on SQLite (single writer) and on
+- Quota counting is ONE statement per request, `INSERT ... SELECT ... FROM auth_api_keys WHERE
+  the key is live ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < limit RETURNING
+  count` (the revocation check rides along), atomic on SQLite (single writer) and on
   PostgreSQL (the conflicting row is locked and the WHERE re-checked on its latest version). A
   denied request returns no row and is NOT counted, so a client hammering a closed window does not
   push its own reset further away or inflate the count the headers report.
@@ -165,6 +166,7 @@ class AuthStore:
         self._insert = postgresql.insert if is_postgres(engine) else sqlite.insert
         self._prune_lock = threading.Lock()
         self._next_prune_ms = 0
+        self._consume = self._build_consume()
 
     def migrate(self) -> list[int]:
         return migrate(self._engine, SERVICE, MIGRATIONS)
@@ -302,36 +304,60 @@ class AuthStore:
 
     # Quotas ------------------------------------------------------------------------------------
 
-    def consume_quota(self, key_id: str, bucket: Bucket) -> QuotaDecision:
-        """Counts one request against the key's current window of `bucket`, unless that is full."""
-        rule = self._rules[bucket]
+    def _build_consume(self) -> sa.Insert:
+        """The counting statement, built once (SQLAlchemy caches its compiled form by structure).
+
+        `INSERT INTO windows SELECT ... FROM api_keys WHERE id = :key AND revoked_at_ms IS NULL
+        ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < :limit RETURNING count`: the
+        revocation check and the count are one statement in one transaction, so a key revoked a
+        moment earlier is never counted, and a request costs one round trip and one commit.
+        """
+        live_key = sa.select(
+            sa.bindparam("key_id", type_=sa.String),
+            sa.bindparam("bucket", type_=sa.String),
+            sa.bindparam("window_start_ms", type_=sa.BigInteger),
+            sa.literal(1, sa.Integer),
+        ).where(
+            api_keys.c.id == sa.bindparam("live_key_id", type_=sa.String), api_keys.c.revoked_at_ms.is_(None)
+        )
+        return (
+            self._insert(quota_windows)
+            .from_select(["key_id", "bucket", "window_start_ms", "count"], live_key)
+            .on_conflict_do_update(
+                index_elements=["key_id", "bucket", "window_start_ms"],
+                set_={"count": quota_windows.c.count + 1},
+                where=quota_windows.c.count < sa.bindparam("limit", type_=sa.Integer),
+            )
+            .returning(quota_windows.c.count)
+        )
+
+    def _is_live(self, key_id: str) -> bool:
+        query = sa.select(api_keys.c.id).where(api_keys.c.id == key_id, api_keys.c.revoked_at_ms.is_(None))
         with self._engine.connect() as conn:
-            live = conn.execute(
-                sa.select(api_keys.c.id).where(api_keys.c.id == key_id, api_keys.c.revoked_at_ms.is_(None))
-            ).first()
-        if live is None:
-            # A gateway may still hold the key in its short principal cache: this is an auth failure.
-            raise UnauthenticatedError(f"API key {key_id!r} not found or revoked")
+            return conn.execute(query).first() is not None
+
+    def consume_quota(self, key_id: str, bucket: Bucket) -> QuotaDecision:
+        """Counts one request against the key's current window of `bucket`, unless that is full.
+
+        No row back means the window is full or the key is not live; only then is the key looked
+        up again, to tell the two apart (the rare path pays for the distinction, not every request).
+        """
+        rule = self._rules[bucket]
         now = self._clock()
         count: int | None = None
         if rule.limit > 0:
-            stmt = (
-                self._insert(quota_windows)
-                .values(
-                    key_id=key_id,
-                    bucket=bucket.value,
-                    window_start_ms=window_start_ms(now, rule.window_s),
-                    count=1,
-                )
-                .on_conflict_do_update(
-                    index_elements=["key_id", "bucket", "window_start_ms"],
-                    set_={"count": quota_windows.c.count + 1},
-                    where=quota_windows.c.count < rule.limit,
-                )
-                .returning(quota_windows.c.count)
-            )
+            params = {
+                "key_id": key_id,
+                "live_key_id": key_id,
+                "bucket": bucket.value,
+                "window_start_ms": window_start_ms(now, rule.window_s),
+                "limit": rule.limit,
+            }
             with self._engine.begin() as conn:
-                count = conn.execute(stmt).scalar_one_or_none()
+                count = conn.execute(self._consume, params).scalar_one_or_none()
+        if count is None and not self._is_live(key_id):
+            # A gateway may still hold the key in its short principal cache: this is an auth failure.
+            raise UnauthenticatedError(f"API key {key_id!r} not found or revoked")
         self._maybe_prune(now)
         return decide(rule, count, now)
 

@@ -6,6 +6,7 @@ import uvicorn
 from prometheus_client import start_http_server
 
 from printforge.runtime.config import Settings
+from printforge.runtime.gc_pauses import freeze_startup_objects
 from printforge.runtime.logs import configure_logging
 from services.gateway.app import create_app
 
@@ -17,8 +18,10 @@ def main() -> None:
         # Kubernetes scrapes every pod on its metrics port (the NetworkPolicy admits Prometheus
         # only there); locally /metrics on the HTTP port is enough.
         start_http_server(settings.metrics_port, addr=settings.bind_host)
+    app = create_app(settings)
+    freeze_startup_objects()
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.bind_host,
         port=settings.http_port,
         log_config=None,

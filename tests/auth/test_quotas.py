@@ -158,6 +158,17 @@ def test_unknown_or_revoked_key_is_not_counted(database_url: str) -> None:
     assert _stored_count(database_url, key.id, Bucket.REQUESTS) == 0
 
 
+def test_key_revoked_with_a_full_window_is_unauthenticated_not_limited(database_url: str) -> None:
+    """A full window and a revoked key both make the counting statement return no row: revoked wins."""
+    store = _store(database_url, _rules(requests=2), Clock())
+    _, key, _ = store.create_api_key("alice")
+    assert [store.consume_quota(key.id, Bucket.REQUESTS).allowed for _ in range(3)] == [True, True, False]
+    store.revoke_api_key(key.id)
+    with pytest.raises(UnauthenticatedError, match="revoked"):
+        store.consume_quota(key.id, Bucket.REQUESTS)
+    assert _stored_count(database_url, key.id, Bucket.REQUESTS) == 2
+
+
 def test_ended_windows_are_pruned(database_url: str) -> None:
     clock = Clock()
     store = _store(database_url, _rules(), clock)
@@ -213,4 +224,3 @@ def test_two_processes_share_the_limit_exactly(database_url: str) -> None:
     assert [c.exitcode for c in children] == [0, 0]
     assert sum(allowed) == limit
     assert _stored_count(database_url, key.id, Bucket.REQUESTS) == limit
-

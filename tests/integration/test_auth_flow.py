@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import REPO_ROOT
+from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
 
 
@@ -87,3 +91,38 @@ def test_plaintext_key_is_nowhere_on_disk_or_in_logs(mesh: Mesh) -> None:
     assert any(p.suffix == ".db" for p in files)
     for path in files:
         assert token.encode() not in path.read_bytes(), f"plaintext key found in {path}"
+
+
+def test_task_lookup_answers_quota_and_revocation_first(mesh: Mesh) -> None:
+    """GET .../{id} counts the request and reads the task at once: the quota answer still wins."""
+    headers = {"Authorization": f"Bearer {mesh.create_key('heidi')}"}
+    client = httpx.Client(base_url=mesh.url, timeout=30)
+    window = fresh_rate_window()
+    key_id = client.get("/api/v1/keys", headers=headers).json()[0]["id"]  # 1st request of 8
+    model = {"model_url": data_url(binary_stl(*cube(5)))}
+    task_id = client.post(ROUTE, json=model, headers=headers).json()["result"]  # 2nd
+    found = client.get(f"{ROUTE}/{task_id}", headers=headers)  # 3rd
+    assert found.status_code == 200 and found.json()["id"] == task_id
+    assert found.headers["RateLimit-Limit"] == "8" and found.headers["RateLimit-Remaining"] == "5"
+    missing_path = f"{ROUTE}/01a00000-0000-7000-8000-000000000000"
+    assert client.get(missing_path, headers=headers).status_code == 404  # 4th
+    statuses = [client.get(f"{ROUTE}/{task_id}", headers=headers).status_code for _ in range(5)]
+    assert int(time.time() // 60) == window, "the requests straddled two rate-limit windows"
+    assert statuses == [200] * 4 + [429]
+    # Over the limit: a 429 without task data, for an existing task as for a missing one.
+    for path in (f"{ROUTE}/{task_id}", missing_path):
+        refused = client.get(path, headers=headers)
+        assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
+        assert task_id not in refused.text
+    subprocess.run(
+        [sys.executable, "-m", "printforge.cli.main", "keys", "revoke", key_id],
+        env=mesh.env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    # The principal is still cached, the window is still full: the revocation is what answers.
+    for path in (f"{ROUTE}/{task_id}", missing_path):
+        revoked = client.get(path, headers=headers)
+        assert revoked.status_code == 401 and task_id not in revoked.text

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 
 from printforge.printability.v1 import printability_pb2 as pb
 from printforge.task.v1 import task_pb2
 from services.gateway.errors import ApiError
 from services.gateway.meshy_views import ANALYZE, REPAIR, progress_event, status_name, task_object
-from services.gateway.principal import Principal, require_principal
+from services.gateway.principal import Principal, authenticate, require_principal, within_quota
 from services.gateway.routes.files import url_signer
 from services.gateway.schemas import (
     AnalyzeTask,
@@ -28,6 +28,7 @@ WATCH_TIMEOUT_S = 3600.0
 MAX_PAGE_SIZE = 50
 
 Caller = Annotated[Principal, Depends(require_principal)]
+Authenticated = Annotated[Principal, Depends(authenticate)]
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": ErrorBody} for code in (400, 401, 403, 404, 429, 500, 503)
@@ -42,6 +43,20 @@ def _parse_sort(sort_by: str | None) -> str:
     if value == "-created_at":
         return "created_at desc"
     raise ApiError(400, f"sort_by must be +created_at or -created_at, got {sort_by!r}", "invalid_sort_by")
+
+
+def lazy_signer(request: Request) -> Callable[[str], str]:
+    """`url_signer(request)`, built on first use: an analyze task has no file to sign, and the
+    base URL it would build first is a measurable share of a task lookup's cost."""
+    signer: Callable[[str], str] | None = None
+
+    def sign(blob_key: str) -> str:
+        nonlocal signer
+        if signer is None:
+            signer = url_signer(request)
+        return signer(blob_key)
+
+    return sign
 
 
 def build_router(kind: str, path: str) -> APIRouter:
@@ -98,13 +113,16 @@ def build_router(kind: str, path: str) -> APIRouter:
         return [task_object(t, sign) for t in reply.tasks]
 
     @router.get("/{task_id}", response_model=model, summary=f"Retrieve a {kind} task")
-    async def get_task(task_id: str, request: Request, principal: Caller) -> dict[str, Any]:
+    async def get_task(
+        task_id: str, request: Request, response: Response, principal: Authenticated
+    ) -> dict[str, Any]:
         clients = request.app.state.clients
-        reply = await clients.call(
+        lookup = clients.call(
             clients.printability.GetTask,
             pb.GetTaskRequest(owner=principal.user_id, task_id=task_id, kind=kind),
         )
-        return task_object(reply.task, url_signer(request))
+        reply = await within_quota(request, response, principal, lookup)
+        return task_object(reply.task, lazy_signer(request))
 
     @router.delete("/{task_id}", summary=f"Delete a {kind} task and its result")
     async def delete_task(task_id: str, request: Request, principal: Caller) -> dict[str, str]:
