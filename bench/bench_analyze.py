@@ -6,6 +6,10 @@ of our metrics (load + watertight/manifold checks + volume), timed wall-clock, m
 CPU time (user + sys) and peak RSS come from wait4's rusage of that very child, so a machine shared
 with other jobs still gives a fair CPU ratio. Ratios are against peers measured in this run.
 
+The test mesh is built in a child process too: Linux carries a process's peak RSS across exec, so a
+child started from a parent that had built a 1.3M-face mesh with trimesh would report the parent's
+peak (about 600 MiB) instead of its own.
+
 Usage: .venv/bin/python bench/bench_analyze.py [--runs 3] [--peers pymeshlab open3d trimesh]
 """
 
@@ -38,6 +42,21 @@ PEERS: dict[str, str] = {
     ),
     "trimesh": ("import sys, trimesh\nm = trimesh.load(sys.argv[1])\nprint(m.is_watertight, m.volume)\n"),
 }
+
+
+def build_mesh_in_child(path: Path) -> int:
+    """`build_mesh` in a separate process, keeping this one (whose peak RSS children inherit) small."""
+    code = (
+        "import sys; from pathlib import Path; sys.path.insert(0, sys.argv[1]); "
+        "from bench_analyze import build_mesh; print(build_mesh(Path(sys.argv[2])))"
+    )
+    done = subprocess.run(
+        [PYTHON, "-c", code, str(Path(__file__).resolve().parent), str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return int(done.stdout.strip().splitlines()[-1])
 
 
 def build_mesh(path: Path) -> int:
@@ -103,7 +122,7 @@ def main() -> None:
         printforge = [PYTHON, "-m", "printforge.cli.main"]
     with tempfile.TemporaryDirectory() as tmp:
         stl = Path(tmp) / "sphere_1m3.stl"
-        faces = build_mesh(stl)
+        faces = build_mesh_in_child(stl)
         size_mb = stl.stat().st_size / 1e6
         print(f"mesh: {faces} triangles, binary STL {size_mb:.1f} MB, median of {args.runs} runs")
         ours = measure([*printforge, "analyze", str(stl), "--json"], args.runs)

@@ -3,8 +3,12 @@
 Why whole processes: a user runs one command on one file, so interpreter start-up, imports, parsing
 and writing all count. The input is a trimesh icosphere (subdivisions=8, 1,310,720 triangles) with 200
 random faces removed, written as binary STL; each tool reads it, repairs it and writes a binary STL.
-Prints the median of RUNS wall-clock times per tool, the ratios, and whether each output analyzes
-healthy with our analyzer. Target: ours >= 3x faster than the pymeshlab pipeline.
+Prints the median of RUNS wall-clock and CPU (user + sys, from wait4) times per tool, its peak RSS,
+the ratios, and whether each output analyzes healthy with our analyzer. Target: ours >= 3x faster
+than the pymeshlab pipeline.
+
+The input is built, and the outputs are checked, in child processes: Linux carries a process's peak
+RSS across exec, so children of a parent that held a 1.3M-face mesh would report the parent's peak.
 
 Usage: .venv/bin/python bench/bench_repair.py [--runs 3]
 """
@@ -12,11 +16,13 @@ Usage: .venv/bin/python bench/bench_repair.py [--runs 3]
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -56,27 +62,57 @@ def make_input(path: Path) -> int:
     return int(keep.sum())
 
 
-def timed(cmd: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(cmd, check=True, capture_output=True, cwd=REPO)
-    return time.perf_counter() - start
+def in_child(function: str, *args: str) -> str:
+    """Call this module's `function(*args)` in a fresh interpreter and return what it printed."""
+    code = f"import sys; sys.path[:0] = sys.argv[1:3]; import bench_repair as b; b.{function}(*sys.argv[3:])"
+    done = subprocess.run(
+        [PYTHON, "-c", code, str(Path(__file__).resolve().parent), str(REPO), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    return done.stdout.strip().splitlines()[-1]
 
 
-def status(path: Path) -> str:
+def print_input(path: str) -> None:
+    print(make_input(Path(path)))
+
+
+def print_status(path: str) -> None:
     from services.printability.analyze import analyze
     from services.printability.mesh_io import load_mesh
 
-    return analyze(load_mesh(path.read_bytes(), path.name))["status"]
+    print(analyze(load_mesh(Path(path).read_bytes(), Path(path).name))["status"])
+
+
+@dataclass
+class Sample:
+    wall_s: float
+    cpu_s: float
+    rss_mib: int
+
+
+def timed(cmd: list[str]) -> Sample:
+    """Wall and CPU seconds and peak RSS of one child process, which must succeed."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        raise RuntimeError(f"{cmd[:4]} failed ({code}): {err[-500:]}")
+    return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
-    sys.path.insert(0, str(REPO))
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.stl"
-        faces = make_input(src)
+        faces = int(in_child("print_input", str(src)))
         print(
             f"input: {faces} triangles, {src.stat().st_size / 1e6:.1f} MB binary STL, median of {args.runs}"
         )
@@ -96,10 +132,15 @@ def main() -> None:
         medians: dict[str, float] = {}
         for name, command in tools.items():
             out = Path(tmp) / f"out-{name}.stl"
-            times = [timed(command(out)) for _ in range(args.runs)]
-            medians[name] = statistics.median(times)
-            runs = ", ".join(f"{t:.2f}" for t in times)
-            print(f"{name:11s} median {medians[name]:6.2f} s  (runs: {runs})  output: {status(out)}")
+            samples = [timed(command(out)) for _ in range(args.runs)]
+            medians[name] = statistics.median(s.wall_s for s in samples)
+            cpu = statistics.median(s.cpu_s for s in samples)
+            rss = max(s.rss_mib for s in samples)
+            runs = ", ".join(f"{s.wall_s:.2f}" for s in samples)
+            print(
+                f"{name:11s} median {medians[name]:6.2f} s  cpu {cpu:6.2f} s  peak RSS {rss:5d} MiB  "
+                f"(runs: {runs})  output: {in_child('print_status', str(out))}"
+            )
         ours = medians["printforge"]
         for peer in ("pymeshlab", "pymeshfix"):
             print(f"printforge is {medians[peer] / ours:.2f}x faster than {peer}")

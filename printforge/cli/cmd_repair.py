@@ -35,15 +35,18 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
+    from printforge.cli.cmd_analyze import single_threaded_blas
+
+    single_threaded_blas()
     from services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
-    from services.printability.mesh_io import MeshLoadError, load_mesh
+    from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
 
     output: Path = args.output or args.file.with_name(f"{args.file.stem}-repaired{args.file.suffix}")
     fmt = output.suffix.lower().lstrip(".")
     if fmt not in EXPORT_FORMATS:
         return _fail(f"cannot write {output}: unsupported output type {output.suffix or '(none)'!r}")
     try:
-        mesh = load_mesh(args.file.read_bytes(), args.file.name, args.unit)
+        mesh = load_mesh(read_file(args.file), args.file.name, args.unit)  # large files are mapped
     except OSError as exc:
         return _fail(f"cannot read {args.file}: {exc.strerror or exc}")
     except MeshLoadError as exc:

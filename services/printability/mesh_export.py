@@ -16,6 +16,7 @@ import zipfile
 import numpy as np
 
 from services.printability.mesh_io import UNIT_TO_M
+from services.printability.topology import blocks, cross_columns
 
 EXPORT_FORMATS = ("stl", "obj", "ply", "off", "glb", "gltf", "3mf")
 
@@ -53,17 +54,24 @@ def export_mesh(vertices: np.ndarray, faces: np.ndarray, fmt: str, unit: str = "
     return {"stl": _stl, "obj": _obj, "ply": _ply, "off": _off}[fmt](scaled, f)
 
 
+_STL_RECORD = np.dtype([("normal", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")])
+
+
 def _stl(v: np.ndarray, f: np.ndarray) -> bytes:
-    corners = v[f].astype(np.float32)
-    normals = np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]).astype(np.float64)
-    length = np.linalg.norm(normals, axis=1, keepdims=True)
-    normals = np.divide(normals, length, out=np.zeros_like(normals), where=length > 0)
-    record = np.dtype([("normal", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")])
-    data = np.zeros(len(f), dtype=record)
-    data["normal"] = normals
-    data["v"] = corners
-    header = b"printforge repaired mesh".ljust(80, b" ")
-    return header + struct.pack("<I", len(f)) + data.tobytes()
+    """Binary STL, records filled block by block, then one copy into the returned bytes."""
+    count = len(f)
+    records = np.empty(count, dtype=_STL_RECORD)
+    records["attr"] = 0
+    for rows in blocks(count):
+        corners = v[f[rows]].astype(np.float32)
+        normals = np.column_stack(cross_columns(corners)).astype(np.float64)
+        length = np.sqrt(np.einsum("ij,ij->i", normals, normals))[:, None]
+        np.divide(normals, length, out=normals, where=length > 0)
+        normals[length[:, 0] == 0] = 0.0
+        records["normal"][rows] = normals
+        records["v"][rows] = corners
+    header = b"printforge repaired mesh".ljust(80, b" ") + struct.pack("<I", count)
+    return b"".join((header, records))
 
 
 def _rows(values: np.ndarray, template: str) -> str:

@@ -20,6 +20,8 @@ import base64
 import io
 import json
 import math
+import mmap
+import os
 import re
 import struct
 import zipfile
@@ -27,7 +29,7 @@ import zlib
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import numpy as np
 
@@ -55,6 +57,8 @@ UNIT_TO_M: dict[str, float] = {
 #: 3MF parts are refused past this many decompressed bytes in total (zip-bomb guard). The XML tree
 #: costs several times its text in memory; 256 MiB of model XML is roughly 2.5M triangles.
 MAX_3MF_PART_BYTES = 256 << 20
+#: Files at least this large are memory-mapped by `read_file` rather than read into memory.
+MMAP_MIN_BYTES = 1 << 20
 #: Node visits allowed while walking a glTF scene (guards against exponential DAGs).
 MAX_GLTF_NODE_VISITS = 100_000
 
@@ -78,12 +82,16 @@ class LoadedMesh:
     has_triangles: bool
 
 
-def load_mesh(data: bytes, filename: str, unit: str = "mm") -> LoadedMesh:
-    """Parse `data` (the file's bytes) according to `filename`'s extension.
+def load_mesh(data: bytes | mmap.mmap, filename: str, unit: str = "mm") -> LoadedMesh:
+    """Parse `data` (the file's bytes, or a read-only memory map of the file) by `filename`'s extension.
 
+    A memory map lets a large binary STL be read straight from the page cache, without first copying
+    the whole file into a bytes object; every other format works on bytes (see `read_file`).
     Raises MeshLoadError for unsupported extensions, unknown units and unreadable or hostile content.
     """
     fmt = _format_of(data, filename)
+    if fmt != "stl" and not isinstance(data, bytes):
+        data = bytes(data)
     unit_to_m = 1.0 if fmt in ("glb", "gltf") else _unit_to_m(unit)
     try:
         with np.errstate(invalid="ignore", over="ignore"):  # NaN/inf are reported below, not warned
@@ -99,7 +107,7 @@ def load_mesh(data: bytes, filename: str, unit: str = "mm") -> LoadedMesh:
         raise MeshLoadError(f"{fmt.upper()} file is malformed ({type(exc).__name__}: {exc})") from None
     vertices = np.ascontiguousarray(vertices, dtype=np.float64).reshape(-1, 3)
     faces = np.ascontiguousarray(faces, dtype=np.int64).reshape(-1, 3)
-    if len(faces) and not np.isfinite(vertices).all():
+    if len(faces) and not _all_finite(vertices):
         raise MeshLoadError("vertex coordinates contain NaN or infinity")
     scale = unit_to_m * 1000.0
     if scale != 1.0:
@@ -107,7 +115,28 @@ def load_mesh(data: bytes, filename: str, unit: str = "mm") -> LoadedMesh:
     return LoadedMesh(vertices, faces, unit_to_m, fmt, bool(len(faces)))
 
 
-def _format_of(data: bytes, filename: str) -> str:
+def read_file(path: Path) -> bytes | mmap.mmap:
+    """The bytes of the file at `path` for `load_mesh`: a read-only memory map when it is large.
+
+    Mapping skips the copy of the whole file into a bytes object (tens of milliseconds for a large
+    STL); small and empty files (which cannot be mapped) are simply read.
+    """
+    with open(path, "rb") as fh:
+        size = os.fstat(fh.fileno()).st_size
+        if size < MMAP_MIN_BYTES:
+            return fh.read()
+        return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+
+def _all_finite(vertices: np.ndarray) -> bool:
+    """No NaN or infinity: min and max propagate NaN, and an infinity is the min or the max.
+
+    Two vectorised reductions instead of a 10 MB boolean temporary per million vertices.
+    """
+    return bool(vertices.size == 0 or (np.isfinite(vertices.min()) and np.isfinite(vertices.max())))
+
+
+def _format_of(data: bytes | mmap.mmap, filename: str) -> str:
     ext = PurePosixPath(filename.replace("\\", "/")).suffix.lower().lstrip(".")
     if ext in SUPPORTED_FORMATS:
         return ext
@@ -153,7 +182,7 @@ _FLOAT = rb"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
 _STL_VERTEX = re.compile(rb"vertex\s+(" + _FLOAT + rb")\s+(" + _FLOAT + rb")\s+(" + _FLOAT + rb")", re.I)
 
 
-def _read_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:
+def _read_stl(data: bytes | mmap.mmap) -> tuple[np.ndarray, np.ndarray]:
     if len(data) >= 84:
         count = struct.unpack_from("<I", data, 80)[0]
         expected = 84 + 50 * count
@@ -167,18 +196,19 @@ def _read_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:
             )
     elif not _looks_ascii_stl(data):
         raise MeshLoadError(f"not an STL file: {len(data)} bytes is shorter than a binary STL header")
-    return _read_ascii_stl(data)
+    return _read_ascii_stl(bytes(data))
 
 
-def _looks_ascii_stl(data: bytes) -> bool:
+def _looks_ascii_stl(data: bytes | mmap.mmap) -> bool:
     head = data[:1024].lstrip()
     return head[:5].lower() == b"solid" and b"\0" not in head
 
 
-def _read_binary_stl(data: bytes, count: int) -> tuple[np.ndarray, np.ndarray]:
+def _read_binary_stl(data: bytes | mmap.mmap, count: int) -> tuple[np.ndarray, np.ndarray]:
     records = np.frombuffer(data, dtype=_STL_RECORD, count=count, offset=84)
-    vertices = records["v"].reshape(-1, 3).astype(np.float64)
-    return vertices, np.arange(3 * count, dtype=np.int64).reshape(-1, 3)
+    vertices = np.empty((count, 3, 3), dtype=np.float64)
+    vertices[...] = records["v"]  # one widening copy (reshaping the strided field first would copy twice)
+    return vertices.reshape(-1, 3), np.arange(3 * count, dtype=np.int64).reshape(-1, 3)
 
 
 def _read_ascii_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:

@@ -16,14 +16,16 @@ from typing import Any
 
 import numpy as np
 
-from services.printability.analyze import analyze
+from services.printability.analyze import Measurement, analyze, measure
 from services.printability.mesh_io import LoadedMesh
+from services.printability.patched import measure_patched
 from services.printability.repair_steps import (
     cleanup,
     degenerate,
     holes,
     nonmanifold,
     orient,
+    quick,
     sheets,
     volumetric,
 )
@@ -107,12 +109,22 @@ def _local_cycle(work: WorkMesh, log: _Log) -> None:
     work.compact()
 
 
-def _faithfulness(mesh: LoadedMesh, work: WorkMesh) -> dict[str, float]:
+def _faithfulness(
+    mesh: LoadedMesh, work: WorkMesh, doubled_areas: np.ndarray | None = None
+) -> dict[str, float]:
+    """p99 distances both ways; `doubled_areas` of the work faces when known (they weight the samples)."""
     kept_input = np.zeros(len(mesh.faces), dtype=bool)
     kept_input[work.origin[work.origin >= 0]] = True
     diagonal = work.diagonal or 1.0
     forward = p99_distance(mesh.vertices, mesh.faces, work.vertices, work.faces, kept_input)
-    backward = p99_distance(work.vertices, work.faces, mesh.vertices, mesh.faces, work.origin >= 0)
+    backward = p99_distance(
+        work.vertices,
+        work.faces,
+        mesh.vertices,
+        mesh.faces,
+        work.origin >= 0,
+        src_doubled_areas=doubled_areas,
+    )
     return {
         "p99_input_to_output_pct": 100.0 * forward / diagonal,
         "p99_output_to_input_pct": 100.0 * backward / diagonal,
@@ -120,15 +132,30 @@ def _faithfulness(mesh: LoadedMesh, work: WorkMesh) -> dict[str, float]:
 
 
 def _attempt(
-    mesh: LoadedMesh, work: WorkMesh, log: _Log, cycles: int
+    mesh: LoadedMesh, work: WorkMesh, log: _Log, cycles: int, measured: Measurement | None = None
 ) -> tuple[dict[str, Any], dict[str, float]]:
+    """Local cycles until healthy; `measured` (the analysis of `work`) allows the quick first cycle.
+
+    After a quick cycle that only appended patches to the measured mesh, the analysis of the result
+    is the measured one plus the patches (`patched.measure_patched`), not a second full analysis.
+    """
     after: dict[str, Any] = {}
-    for _ in range(cycles):
-        _local_cycle(work, log)
-        after = analyze(_as_loaded(work.vertices, work.faces, mesh))
+    patched_measure: Measurement | None = None
+    for cycle in range(cycles):
+        quick_ran = cycle == 0 and measured is not None and quick.run(work, measured, log.run)
+        if not quick_ran:
+            _local_cycle(work, log)
+        patched_measure = None
+        if quick_ran and measured is not None and work.vertices is measured.vertices:
+            patched_measure = measure_patched(measured, work.faces)  # quick.run never moves a vertex
+        if patched_measure is not None:
+            after = patched_measure.block
+        else:
+            after = analyze(_as_loaded(work.vertices, work.faces, mesh))
         if after["status"] in ("healthy", "unknown"):
             break
-    return after, _faithfulness(mesh, work)
+    areas = patched_measure.doubled_areas if patched_measure is not None else None
+    return after, _faithfulness(mesh, work, areas)
 
 
 def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
@@ -139,11 +166,11 @@ def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
     report = progress or (lambda _pct: None)
     if not mesh.has_triangles or len(mesh.faces) == 0:
         raise RepairError("the mesh holds no triangles to repair")
-    before = analyze(mesh)
+    measured = measure(mesh)
+    before = measured.block
     report(5)
-    work = WorkMesh.from_arrays(mesh.vertices.copy(), mesh.faces.copy())
-    log = _Log()
-    after, faithful = _attempt(mesh, work, log, LOCAL_CYCLES)
+    work, log = _welded(mesh, measured)
+    after, faithful = _attempt(mesh, work, log, LOCAL_CYCLES, measured)
     best = (work, log, after, faithful)
     report(50)
     if not _good(after, faithful):
@@ -170,6 +197,22 @@ def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
         faithfulness=faithful,
         changes=log.changes,
     )
+
+
+def _welded(mesh: LoadedMesh, measured: Measurement) -> tuple[WorkMesh, _Log]:
+    """The work mesh after the first cycle's weld, which the analysis of the input has already done.
+
+    `cleanup.weld` would compute the very same (unique vertices, welded faces); the cycle still runs
+    it, as a no-op on vertices that are all distinct.
+    """
+    assert measured.vertices is not None and measured.faces is not None
+    faces = measured.faces
+    work = WorkMesh(measured.vertices, faces, np.arange(len(faces), dtype=np.int64), measured.diagonal)
+    log = _Log()
+    merged = len(mesh.vertices) - len(measured.vertices)
+    if merged:
+        log.changes["weld"] = merged
+    return work, log
 
 
 def _good(after: dict[str, Any], faithful: dict[str, float]) -> bool:

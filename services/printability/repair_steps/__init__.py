@@ -7,4 +7,6 @@ flip caps) -> `holes` (close every boundary loop) -> `orient` (outward per body)
 fallback for surfaces too broken for local fixes (soups, sheets, huge gaps); `faithfulness` measures
 how far the result moved from the input. All steps work on a `WorkMesh`, which records for every
 face the input face it came from, so faithfulness only has to measure what repair actually changed.
+`quick` runs the first cycle with only the steps that can change the mesh, when the analysis of the
+input proves the others are no-ops (a sound surface with holes, the common case).
 """

@@ -25,12 +25,16 @@ def p99_distance(
     dst_faces: np.ndarray,
     unchanged: np.ndarray | None = None,
     seed: int = 0,
+    src_doubled_areas: np.ndarray | None = None,
 ) -> float:
     """99th percentile distance from points on src to the dst surface (same units as the vertices).
 
     `unchanged` marks src faces that are also part of dst; their points count as distance 0.
+    `src_doubled_areas`, when the caller knows them, spares recomputing the sampling weights.
     """
-    points, face = random_points(src_vertices, src_faces, SAMPLES, seed)
+    if unchanged is not None and unchanged.all():
+        return 0.0  # every sample would lie on a kept face, at distance 0
+    points, face = random_points(src_vertices, src_faces, SAMPLES, seed, src_doubled_areas)
     if len(points) == 0:
         return 0.0
     distance = np.zeros(len(points))

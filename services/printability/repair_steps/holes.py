@@ -88,8 +88,11 @@ def _edges_between(work: WorkMesh, vertices: np.ndarray) -> dict[int, set[int]]:
     """Existing edges whose two ends are both in `vertices`, as vertex -> neighbours."""
     on = np.zeros(len(work.vertices), dtype=bool)
     on[vertices] = True
-    a = work.faces.ravel()
-    b = work.faces[:, [1, 2, 0]].ravel()
+    hit = on[work.faces]  # only faces with two or more such vertices can hold such an edge
+    two = (hit[:, 0] & (hit[:, 1] | hit[:, 2])) | (hit[:, 1] & hit[:, 2])
+    faces = work.faces[two]
+    a = faces.ravel()
+    b = faces[:, [1, 2, 0]].ravel()
     both = on[a] & on[b]
     lo = np.minimum(a[both], b[both])
     hi = np.maximum(a[both], b[both])
@@ -106,6 +109,10 @@ def _newell_normal(points: np.ndarray) -> np.ndarray:
 
 def _triangulate(work: WorkMesh, rim: np.ndarray, existing: dict[int, set[int]]) -> np.ndarray:
     points = work.vertices[rim]
+    if len(rim) == 3:  # what the minimum-area programme returns for a triangle, without building it
+        a, b, c = points
+        if np.linalg.norm(np.cross(b - a, c - a)) > work.area_tolerance:
+            return rim[None, :]
     if len(rim) <= DP_MAX_RIM:
         tris = _min_area(points, rim, existing, work.area_tolerance)
         if tris is not None:

