@@ -88,7 +88,7 @@ def _repair(
     """Load, repair and export; also returns the repaired (vertices, faces)."""
     from services.printability.mesh_export import export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh
-    from services.printability.repair import repair
+    from services.printability.repair import RepairError, repair
 
     try:
         mesh = load_mesh(data, filename, unit)
@@ -103,7 +103,10 @@ def _repair(
     if not mesh.has_triangles:
         raise TaskFailure("the model holds no triangles to repair")
     report_progress(20)
-    result = repair(mesh, progress=lambda p: report_progress(20 + p * 70 // 100))
+    try:
+        result = repair(mesh, progress=lambda p: report_progress(20 + p * 70 // 100))
+    except RepairError as exc:  # the model holds nothing repairable; the message says why
+        raise TaskFailure(str(exc)) from None
     fmt = mesh.source_format
     out = export_mesh(result.vertices, result.faces, fmt, unit=unit)
     return out, fmt, result.report(), (result.vertices, result.faces)

@@ -21,6 +21,7 @@ from services.printability.mesh_io import LoadedMesh
 from services.printability.patched import measure_patched
 from services.printability.repair_steps import (
     cleanup,
+    coplanar,
     degenerate,
     holes,
     nonmanifold,
@@ -112,7 +113,12 @@ def _local_cycle(work: WorkMesh, log: _Log) -> None:
 def _faithfulness(
     mesh: LoadedMesh, work: WorkMesh, doubled_areas: np.ndarray | None = None
 ) -> dict[str, float]:
-    """p99 distances both ways; `doubled_areas` of the work faces when known (they weight the samples)."""
+    """p99 distances both ways; `doubled_areas` of the work faces when known (they weight the samples).
+
+    Output to input counts created faces that continue a flat input face in its own plane
+    (`coplanar.continuing_faces`, the missing half of a coarse cube's side) like kept faces: they
+    add no surface off the input's planes, which is what that bound is there to catch.
+    """
     kept_input = np.zeros(len(mesh.faces), dtype=bool)
     kept_input[work.origin[work.origin >= 0]] = True
     diagonal = work.diagonal or 1.0
@@ -122,7 +128,7 @@ def _faithfulness(
         work.faces,
         mesh.vertices,
         mesh.faces,
-        work.origin >= 0,
+        (work.origin >= 0) | coplanar.continuing_faces(work),
         src_doubled_areas=doubled_areas,
     )
     return {
@@ -161,12 +167,13 @@ def _attempt(
 def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
     """Repair `mesh` (millimetres); the result is in millimetres too.
 
-    Raises RepairError when the mesh holds no triangles.
+    Raises RepairError when the mesh holds no triangles or none of them has an area.
     """
     report = progress or (lambda _pct: None)
     if not mesh.has_triangles or len(mesh.faces) == 0:
         raise RepairError("the mesh holds no triangles to repair")
     measured = measure(mesh)
+    _require_area(measured)
     before = measured.block
     report(5)
     work, log = _welded(mesh, measured)
@@ -197,6 +204,21 @@ def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
         faithfulness=faithful,
         changes=log.changes,
     )
+
+
+def _require_area(measured: Measurement) -> None:
+    """Refuse a model whose every triangle is degenerate (by the analyzer's own test).
+
+    Such a model describes no surface: every local step deletes all of it and the volumetric
+    fallback has nothing (or a zero-size box) to rebuild, so there is no part to return. Saying so
+    is the only honest answer; it also keeps a 40-byte file from costing any real work.
+    """
+    areas = measured.doubled_areas
+    diagonal = measured.diagonal
+    if areas is None or diagonal <= 0.0 or not bool((areas > 1e-12 * diagonal * diagonal).any()):
+        raise RepairError(
+            "nothing to repair: the model has no area (every triangle is collapsed to a point or a line)"
+        )
 
 
 def _welded(mesh: LoadedMesh, measured: Measurement) -> tuple[WorkMesh, _Log]:

@@ -4,8 +4,8 @@ test_mesh_io checks that the loader refuses these files in-process; this module 
 service actually does with them: the job runs in a spawned worker under a memory and a time limit,
 and every hostile file must end as a TaskFailure whose message says what is wrong, a sane result,
 or a WorkerError for the limits. Never a dead pool: the last test analyzes a good cube in the same
-pool after all of them. Two known repair defects (a lone zero-area triangle) are strict xfails: they
-start passing, and must lose their marker, once repair handles them.
+pool after all of them. A lone zero-area triangle (collapsed to a point, or collinear) must end as
+a clean TaskFailure too, not a stray ValueError or an exhausted worker.
 """
 
 from __future__ import annotations
@@ -184,26 +184,8 @@ async def test_hostile_file_ends_cleanly(pool: WorkerPool, case: Hostile, job: s
 
 
 DEGENERATE_DEFECTS = [
-    pytest.param(
-        b"v 2 2 2\nv 2 2 2\nv 2 2 2\nf 1 2 3\n",
-        id="collapsed-to-a-point",
-        marks=pytest.mark.xfail(
-            raises=ValueError,
-            strict=True,
-            reason="defect: the volumetric fallback divides by a zero bounding box; ValueError "
-            "'negative dimensions are not allowed' escapes instead of a TaskFailure",
-        ),
-    ),
-    pytest.param(
-        b"v 0 0 0\nv 1 0 0\nv 2 0 0\nf 1 2 3\n",
-        id="collinear",
-        marks=pytest.mark.xfail(
-            raises=WorkerError,
-            strict=True,
-            reason="defect: faithfulness sampling of a zero-area triangle allocates without bound "
-            "(past 20 GB when unlimited); a 40-byte file exhausts the worker's memory limit",
-        ),
-    ),
+    pytest.param(b"v 2 2 2\nv 2 2 2\nv 2 2 2\nf 1 2 3\n", id="collapsed-to-a-point"),
+    pytest.param(b"v 0 0 0\nv 1 0 0\nv 2 0 0\nf 1 2 3\n", id="collinear"),
 ]
 
 

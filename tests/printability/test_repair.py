@@ -7,10 +7,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import trimesh
 
 from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from services.printability.mesh_io import LoadedMesh, load_mesh
 from services.printability.repair import RepairError, repair
+from services.printability.repair_steps import coplanar, holes
+from services.printability.repair_steps.faithfulness import distance_to_surface
+from services.printability.repair_steps.sampling import dense_points
+from services.printability.repair_steps.work import WorkMesh
+from tests.fixtures_meshes import binary_stl
 from tests.printability import repair_fixtures as fx
 
 BROKEN = {
@@ -100,3 +106,90 @@ def test_corpus_mesh_repairs_healthy_and_faithful(shared_dir: Path, name: str) -
         pytest.skip(f"{name} holds no triangles: nothing to repair")
     result = repair(mesh)
     _check((mesh.vertices, mesh.faces), result)
+
+
+def _coarse_box(extents: tuple[float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """A 12-triangle box centred on the origin, as a CAD exporter writes it."""
+    box = trimesh.creation.box(extents=extents)
+    return np.asarray(box.vertices), np.asarray(box.faces)
+
+
+def _from_binary_stl(vertices: np.ndarray, faces: np.ndarray) -> LoadedMesh:
+    return load_mesh(binary_stl(vertices, faces), "part.stl")
+
+
+def test_coarse_cube_missing_a_triangle_repairs_to_the_exact_cube() -> None:
+    """Half of one side missing (and another face duplicated): the fill is that exact triangle.
+
+    Its distance from the input is 11 % of the diagonal, yet it only continues the side's other
+    half in its own plane; the volumetric fallback would have returned a 0.4 mm hollow shell.
+    """
+    v, f = _coarse_box((20.0, 20.0, 20.0))
+    broken = np.concatenate([np.delete(f, [3], axis=0), f[[7]]])
+    result = repair(_from_binary_stl(v, broken))
+    after = analyze(fx.loaded(result.vertices, result.faces))
+    assert after["status"] == "healthy" and after["metrics"]["is_watertight"]
+    assert after["metrics"]["volume"] * 1e9 == pytest.approx(8000.0, rel=1e-6)
+    assert len(result.faces) == 12 and len(result.vertices) == 8
+    assert result.steps_ran == ["weld", "remove_duplicate_faces", "fill_holes"]  # STL is a soup
+    assert result.faithfulness["p99_output_to_input_pct"] == 0.0
+    assert fx.faithful_p99((v, broken), (result.vertices, result.faces)) <= 1.0
+
+
+def test_coarse_box_missing_triangles_on_two_sides_repairs_to_the_exact_box() -> None:
+    v, f = _coarse_box((40.0, 20.0, 10.0))
+    centre = v[f].mean(axis=1)
+    removed = [int(np.argmin(centre[:, 0])), int(np.argmax(centre[:, 0]))]  # one on x-, one on x+
+    assert not set(f[removed[0]]) & set(f[removed[1]])  # two separate holes
+    result = repair(_from_binary_stl(v, np.delete(f, removed, axis=0)))
+    after = analyze(fx.loaded(result.vertices, result.faces))
+    assert after["status"] == "healthy"
+    assert after["metrics"]["volume"] * 1e9 == pytest.approx(8000.0, rel=1e-6)
+    assert len(result.faces) == 12 and result.changes["fill_holes"] == 2
+    assert not any(step.startswith("volumetric") for step in result.steps_ran)
+
+
+def _filled(vertices: np.ndarray, faces: np.ndarray) -> WorkMesh:
+    work = WorkMesh.from_arrays(vertices, faces)
+    holes.fill_holes(work)
+    return work
+
+
+def test_fill_of_a_missing_side_does_not_continue_any_face() -> None:
+    """A box missing a whole side: the lid borders only perpendicular walls, so it counts as added
+    surface (and the repair keeps going to the volumetric fallback, which keeps it an open box)."""
+    v, f = _coarse_box((20.0, 20.0, 20.0))
+    work = _filled(v, f[v[f].mean(axis=1)[:, 2] < 9.0])
+    assert len(work.faces) == 12
+    assert not coplanar.continuing_faces(work).any()
+
+
+def test_fill_of_half_a_side_continues_the_other_half() -> None:
+    v, f = _coarse_box((20.0, 20.0, 20.0))
+    work = _filled(v, np.delete(f, [3], axis=0))
+    assert coplanar.continuing_faces(work).tolist() == [False] * 11 + [True]
+
+
+def test_back_of_a_sheet_does_not_continue_its_front() -> None:
+    """Filling a lone square's rim gives its back: coplanar but facing the other way."""
+    v = np.array([[0, 0, 0], [10, 0, 0], [10, 10, 0], [0, 10, 0]], float)
+    work = _filled(v, np.array([[0, 1, 2], [0, 2, 3]]))
+    assert len(work.faces) == 4
+    assert not coplanar.continuing_faces(work).any()
+
+
+def test_zero_area_models_are_refused_with_a_reason() -> None:
+    point = fx.loaded(np.full((3, 3), 2.0), np.array([[0, 1, 2]]))
+    line = fx.loaded(np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0]], float), np.array([[0, 1, 2]]))
+    for mesh in (point, line):
+        with pytest.raises(RepairError, match="no area"):
+            repair(mesh)
+
+
+def test_dense_sampling_of_a_zero_area_sliver_is_capped() -> None:
+    """A collinear triangle: an area-based spacing of 1e-12 would need ~1e12 points."""
+    v = np.array([[0, 0, 0], [1, 0, 0], [2, 0, 0]], float)
+    points, owner = dense_points(v, np.array([[0, 1, 2]]), 1e-12, max_points=10_000)
+    assert 0 < len(points) <= 10_001 and (owner == 0).all()
+    assert np.abs(points[:, 1:]).max() == 0.0 and points[:, 0].min() >= 0 and points[:, 0].max() <= 2
+    assert distance_to_surface(np.array([[1.0, 3.0, 0.0]]), v, np.array([[0, 1, 2]]))[0] == 3.0

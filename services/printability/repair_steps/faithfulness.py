@@ -16,6 +16,11 @@ from services.printability.repair_steps.sampling import closest_on_triangles, de
 SAMPLES = 20_000
 #: Candidate triangles per query point (the faces of its nearest dense samples).
 CANDIDATES = 8
+#: Dense samples of the other surface, by area; slivers add a few more along their length.
+DENSE_SAMPLES = 50_000
+#: Hard cap on those samples (plus one per face), whatever the surface's shape: a zero-area
+#: surface of real length would otherwise need unboundedly many.
+MAX_DENSE_SAMPLES = 1_000_000
 
 
 def p99_distance(
@@ -56,8 +61,8 @@ def distance_to_surface(points: np.ndarray, vertices: np.ndarray, faces: np.ndar
         np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1).sum()
         / 2
     )
-    spacing = max(np.sqrt(area / 50_000), 1e-12)
-    samples, owner = dense_points(vertices, faces, spacing)
+    spacing = max(np.sqrt(area / DENSE_SAMPLES), 1e-12)
+    samples, owner = dense_points(vertices, faces, spacing, max_points=MAX_DENSE_SAMPLES)
     # Sliding-midpoint splits: the balanced default crawls on surface samples queried from afar.
     tree = cKDTree(samples, balanced_tree=False, compact_nodes=False)
     k = min(CANDIDATES, len(samples))

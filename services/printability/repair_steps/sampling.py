@@ -40,18 +40,45 @@ def random_points(
     return c[:, 0] + r1[:, None] * (c[:, 1] - c[:, 0]) + r2[:, None] * (c[:, 2] - c[:, 0]), face
 
 
-def dense_points(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray]:
+def dense_points(
+    vertices: np.ndarray, faces: np.ndarray, spacing: float, max_points: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
     """Points within `spacing` of every surface point; returns (points, face index of each).
 
     Faces are bisected across their longest edge until no edge exceeds `spacing`; the pieces'
     centroids are the points (no shared corners: duplicate points make k-d tree queries crawl).
-    Unlike a barycentric lattice this costs O(area / spacing^2 + length / spacing) per face, so long
-    slivers stay cheap.
+    Unlike a barycentric lattice this stays cheap on ordinary slivers. On a surface of (nearly)
+    zero area but real length (a lone collinear triangle) the count grows faster than
+    length / spacing, and a spacing chosen from the area alone is microscopic, so `max_points`
+    (when given) is a hard cap: the spacing doubles until at most `max_points` points, plus one
+    per face, are produced (the points are then only within the wider spacing of the surface).
     """
     tri = vertices[faces]
-    owner = np.arange(len(faces))
+    if not spacing > 0:
+        raise ValueError("dense sampling needs a positive spacing")
+    if max_points is None:
+        found = _bisect(tri, spacing, None)
+        assert found is not None
+        return found
+    limit = max(int(max_points), 1) + len(tri)
+    # Below this no bisection fits in the limit (every piece is at most `spacing` long and at most
+    # spacing^2 in doubled area): start there instead of doubling up from a microscopic spacing.
+    doubled = np.linalg.norm(np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0]), axis=1)
+    longest = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2).max(axis=1)
+    spacing = max(spacing, float(longest.sum()) / limit, float(np.sqrt(doubled.sum() / limit)))
+    while True:
+        found = _bisect(tri, spacing, limit)
+        if found is not None:
+            return found
+        spacing *= 2.0
+
+
+def _bisect(tri: np.ndarray, spacing: float, limit: int | None) -> tuple[np.ndarray, np.ndarray] | None:
+    """Centroids of the bisected pieces of `tri` (k, 3, 3); None as soon as they would exceed `limit`."""
+    owner = np.arange(len(tri))
     done_p: list[np.ndarray] = []
     done_o: list[np.ndarray] = []
+    done = 0
     while len(tri):
         edge = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2)  # edge c -> c+1
         longest = edge.argmax(axis=1)
@@ -59,9 +86,12 @@ def dense_points(vertices: np.ndarray, faces: np.ndarray, spacing: float) -> tup
         if small.any():
             done_p.append(tri[small].mean(axis=1))
             done_o.append(owner[small])
+            done += len(done_p[-1])
         tri, owner, longest = tri[~small], owner[~small], longest[~small]
         if not len(tri):
             break
+        if limit is not None and done + 2 * len(tri) > limit:
+            return None  # every piece left yields at least one point
         # Rotate so the longest edge is corner 0 -> 1, then split it at its midpoint.
         idx = (longest[:, None] + np.arange(3)[None, :]) % 3
         tri = np.take_along_axis(tri, idx[:, :, None], axis=1)
