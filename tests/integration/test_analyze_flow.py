@@ -14,11 +14,6 @@ from tests.integration.mesh import Mesh
 from tests.integration.sse_client import sse_events
 
 
-@pytest.fixture(scope="module")
-def alice(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('alice')}"}
-
-
 def test_analyze_cube_end_to_end(mesh: Mesh, alice: dict[str, str]) -> None:
     client = httpx.Client(base_url=mesh.url, timeout=30)
     created = client.post(

@@ -29,16 +29,6 @@ def client(mesh: Mesh) -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.fixture(scope="module")
-def alice(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('alice')}"}
-
-
-@pytest.fixture(scope="module")
-def bob(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('bob')}"}
-
-
 def unsigned(body: dict[str, Any]) -> dict[str, Any]:
     """The body with file URLs' `sig` removed: signatures are re-issued every 10 minutes, so two reads
     that straddle that boundary differ only there."""

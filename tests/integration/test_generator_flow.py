@@ -43,16 +43,6 @@ def client(mesh: Mesh) -> Iterator[httpx.Client]:
         yield http
 
 
-@pytest.fixture(scope="module")
-def alice(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('alice')}"}
-
-
-@pytest.fixture(scope="module")
-def bob(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('bob')}"}
-
-
 def _path(url: str) -> str:
     """Path and query of a URL the gateway handed out (the query holds its signature)."""
     return httpx.URL(url).raw_path.decode()

@@ -174,11 +174,6 @@ def client(mesh: Mesh) -> httpx.Client:
 
 
 @pytest.fixture(scope="module")
-def alice(mesh: Mesh) -> dict[str, str]:
-    return {"Authorization": f"Bearer {mesh.create_key('alice')}"}
-
-
-@pytest.fixture(scope="module")
 def carol(mesh: Mesh) -> dict[str, str]:
     """A key of its own for the many small requests, so alice stays under 60 requests a minute."""
     return {"Authorization": f"Bearer {mesh.create_key('carol')}"}
