@@ -16,9 +16,10 @@ health servicer's Watch). Both are wrapped, each in its own style, so neither st
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import grpc
@@ -73,6 +74,23 @@ def _code_name(context: grpc.aio.ServicerContext, error: BaseException | None) -
     return GO_CODE_NAMES[_status_code(context, error)]
 
 
+@contextlib.contextmanager
+def _observed(labels: tuple[str, str, str], context: grpc.aio.ServicerContext) -> Iterator[None]:
+    """One RPC's bookkeeping: started, one message received, latency and the final code."""
+    STARTED.labels(*labels).inc()
+    MSG_RECEIVED.labels(*labels).inc()
+    start = time.perf_counter()
+    error: BaseException | None = None
+    try:
+        yield
+    except BaseException as exc:
+        error = exc
+        raise
+    finally:
+        HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
+        HANDLED.labels(*labels, _code_name(context, error)).inc()
+
+
 class _CountingContext:
     """The servicer context as a coroutine-style streaming handler sees it: write() is counted."""
 
@@ -103,20 +121,10 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
             inner = handler.unary_unary
 
             async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                STARTED.labels(*labels).inc()
-                MSG_RECEIVED.labels(*labels).inc()
-                start = time.perf_counter()
-                error: BaseException | None = None
-                try:
+                with _observed(labels, context):
                     response = await inner(request, context)
                     MSG_SENT.labels(*labels).inc()
                     return response
-                except BaseException as exc:
-                    error = exc
-                    raise
-                finally:
-                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
-                    HANDLED.labels(*labels, _code_name(context, error)).inc()
 
             return grpc.unary_unary_rpc_method_handler(
                 unary_unary,
@@ -129,34 +137,14 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
             sent = MSG_SENT.labels(*labels)
 
             async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-                STARTED.labels(*labels).inc()
-                MSG_RECEIVED.labels(*labels).inc()
-                start = time.perf_counter()
-                error: BaseException | None = None
-                try:
+                with _observed(labels, context):
                     async for response in inner_stream(request, context):
                         sent.inc()
                         yield response
-                except BaseException as exc:
-                    error = exc
-                    raise
-                finally:
-                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
-                    HANDLED.labels(*labels, _code_name(context, error)).inc()
 
             async def unary_stream_writer(request: Any, context: grpc.aio.ServicerContext) -> None:
-                STARTED.labels(*labels).inc()
-                MSG_RECEIVED.labels(*labels).inc()
-                start = time.perf_counter()
-                error: BaseException | None = None
-                try:
+                with _observed(labels, context):
                     await inner_stream(request, _CountingContext(context, sent.inc))
-                except BaseException as exc:
-                    error = exc
-                    raise
-                finally:
-                    HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
-                    HANDLED.labels(*labels, _code_name(context, error)).inc()
 
             return grpc.unary_stream_rpc_method_handler(
                 unary_stream_writer if inspect.iscoroutinefunction(inner_stream) else unary_stream,
