@@ -4,7 +4,9 @@ Why whole processes: a user runs `printforge analyze FILE` once per file, so int
 imports count as much as the analysis itself. Each tool runs in a fresh subprocess doing the equivalent
 of our metrics (load + watertight/manifold checks + volume), timed wall-clock, median of several runs;
 CPU time (user + sys) and peak RSS come from wait4's rusage of that very child, so a machine shared
-with other jobs still gives a fair CPU ratio. Ratios are against peers measured in this run.
+with other jobs still gives a fair CPU ratio. Ratios are against peers measured in this run, and the
+runs are interleaved (ours, then each peer, round after round) so that a noisy spell of a shared
+machine (page faults on these VMs cost anywhere from 0.1 to 0.8 s per run) hits all tools alike.
 
 The test mesh is built in a child process too: Linux carries a process's peak RSS across exec, so a
 child started from a parent that had built a 1.3M-face mesh with trimesh would report the parent's
@@ -77,6 +79,7 @@ class Sample:
     wall_s: float
     cpu_s: float
     rss_mib: int
+    walls: tuple[float, ...] = ()  # every run's wall time, for a reader judging a noisy machine
 
 
 def run(cmd: list[str]) -> Sample:
@@ -92,18 +95,39 @@ def run(cmd: list[str]) -> Sample:
     return Sample(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024)
 
 
-def measure(cmd: list[str], runs: int) -> Sample:
-    samples = [run(cmd) for _ in range(runs)]
+def summarize(samples: list[Sample]) -> Sample:
+    """Median wall and CPU time, the largest peak RSS, and the wall time of each run."""
     return Sample(
         statistics.median(s.wall_s for s in samples),
         statistics.median(s.cpu_s for s in samples),
         max(s.rss_mib for s in samples),
+        tuple(s.wall_s for s in samples),
     )
 
 
+def measure_interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, Sample | str]:
+    """Run every command once per round, `runs` rounds, so that all see the same spells of noise.
+
+    A command that fails is reported by its error message and dropped from later rounds.
+    """
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    failed: dict[str, str] = {}
+    for _ in range(runs):
+        for name, cmd in commands.items():
+            if name in failed:
+                continue
+            try:
+                samples[name].append(run(cmd))
+            except RuntimeError as exc:
+                failed[name] = str(exc)
+    return {name: failed.get(name) or summarize(samples[name]) for name in commands}
+
+
 def line(name: str, sample: Sample, ours: Sample | None = None) -> str:
+    runs = " ".join(f"{w:.2f}" for w in sample.walls)
     text = (
         f"{name:26s} wall {sample.wall_s:7.3f} s  cpu {sample.cpu_s:7.3f} s  peak RSS {sample.rss_mib:5d} MiB"
+        f"  (runs {runs})"
     )
     if ours is not None:
         wall_ratio = sample.wall_s / ours.wall_s
@@ -125,16 +149,15 @@ def main() -> None:
         faces = build_mesh_in_child(stl)
         size_mb = stl.stat().st_size / 1e6
         print(f"mesh: {faces} triangles, binary STL {size_mb:.1f} MB, median of {args.runs} runs")
-        ours = measure([*printforge, "analyze", str(stl), "--json"], args.runs)
+        commands = {"printforge": [*printforge, "analyze", str(stl), "--json"]}
+        commands.update({name: [PYTHON, "-c", PEERS[name], str(stl)] for name in args.peers})
+        results = measure_interleaved(commands, args.runs)
+        ours = results.pop("printforge")
+        if isinstance(ours, str):
+            raise SystemExit(f"printforge analyze failed: {ours}")
         print(line("printforge analyze --json", ours))
-        for name in args.peers:
-            code = PEERS[name]
-            try:
-                peer = measure([PYTHON, "-c", code, str(stl)], args.runs)
-            except RuntimeError as exc:
-                print(f"{name:26s} unavailable: {exc}")
-                continue
-            print(line(name, peer, ours))
+        for name, peer in results.items():
+            print(f"{name:26s} unavailable: {peer}" if isinstance(peer, str) else line(name, peer, ours))
         verdict = "OK" if ours.rss_mib < 1024 else "OVER"
         print(f"memory target < 1024 MiB: {verdict} ({ours.rss_mib} MiB)")
 

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Sequence
 
 import printforge.cli as cli_package
+from printforge.runtime.numpy_cpu import prefer_avx2_sort
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    prefer_avx2_sort()  # before any command imports numpy; services and their workers inherit it
     parser = build_parser()
     args = parser.parse_args(argv)
     result = args.func(args)

@@ -11,15 +11,13 @@ face areas): repair starts from exactly that instead of welding and sorting a mi
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from services.printability import topology
+from services.printability.background import Background
 from services.printability.mesh_io import LoadedMesh
 from services.printability.printers import lookup_printer
 
@@ -64,11 +62,12 @@ def measure(
     if not mesh.has_triangles:
         return Measurement({"_version": "v1", "status": "unknown", "evaluated_at": now_ms()})
 
-    soup = topology.is_triangle_soup(mesh.faces, len(mesh.vertices))
-    faces = None if soup else mesh.faces
+    corners = mesh.soup  # a binary STL is measured from its float32 records, never widened whole
+    soup = corners is not None
+    points = corners if soup else mesh.vertices
     # The per-face geometry needs only coordinates: it runs on a second core during the weld.
-    geometry_task = _Background(_FaceGeometry, mesh.vertices, faces)
-    unique, inverse = topology.weld(mesh.vertices)
+    geometry_task = Background(_FaceGeometry, points, None if soup else mesh.faces)
+    unique, inverse = topology.weld(points)
     welded = inverse.reshape(-1, 3) if soup else inverse[mesh.faces]
     collapsed = topology.collapsed_faces(welded)
     edges = topology.edge_table(welded, len(unique), collapsed)
@@ -119,33 +118,6 @@ def report(metrics: dict, extra: dict) -> dict:
     }
 
 
-class _Background(threading.Thread):
-    """`function(*args)` in a thread started at once; `result()` joins it and re-raises its error.
-
-    numpy releases the GIL inside its loops, so two such calls really run on two cores.
-    """
-
-    def __init__(self, function: Callable[..., Any], *args: Any) -> None:
-        super().__init__(name="printability-geometry", daemon=True)
-        self._call = (function, args)
-        self._value: Any = None
-        self._error: BaseException | None = None
-        self.start()
-
-    def run(self) -> None:
-        function, args = self._call
-        try:
-            self._value = function(*args)
-        except BaseException as exc:  # handed to the caller of result()
-            self._error = exc
-
-    def result(self) -> Any:
-        self.join()
-        if self._error is not None:
-            raise self._error
-        return self._value
-
-
 class _FaceGeometry:
     """Per-face cross products reduced block by block to what the report needs.
 
@@ -160,9 +132,10 @@ class _FaceGeometry:
     the area and highest z of the downward faces.
     """
 
-    def __init__(self, vertices: np.ndarray, faces: np.ndarray | None):
-        m = len(vertices) // 3 if faces is None else len(faces)
-        soup = vertices.reshape(-1, 3, 3) if faces is None else None
+    def __init__(self, points: np.ndarray, faces: np.ndarray | None):
+        """`points` are (n, 3) vertices indexed by `faces`, or with faces None (m, 3, 3) soup corners."""
+        soup = points if faces is None else None
+        m = len(points) if faces is None else len(faces)
         limit = -math.sin(math.radians(OVERHANG_ANGLE_DEG))
         self.doubled_areas = np.empty(m, dtype=np.float64)
         lo, hi = [math.inf] * 3, [-math.inf] * 3
@@ -170,7 +143,8 @@ class _FaceGeometry:
         down_top: list[np.ndarray] = []
         volume = area = 0.0
         for rows in topology.blocks(m):
-            corners = soup[rows] if soup is not None else vertices[faces[rows]]
+            # float64 blocks: a float32 soup's cross products would lose the small faces' areas
+            corners = np.asarray(soup[rows], dtype=np.float64) if soup is not None else points[faces[rows]]
             for axis in range(3):
                 lo[axis] = min(lo[axis], float(corners[:, :, axis].min()))
                 hi[axis] = max(hi[axis], float(corners[:, :, axis].max()))

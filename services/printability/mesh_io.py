@@ -33,6 +33,8 @@ from pathlib import Path, PurePosixPath
 
 import numpy as np
 
+from services.printability.topology import is_triangle_soup
+
 SUPPORTED_FORMATS = ("stl", "obj", "ply", "off", "glb", "gltf", "3mf")
 
 #: metres per unit, for the `unit` argument (STL/OBJ/PLY/OFF) and the 3MF `unit` attribute.
@@ -67,19 +69,61 @@ class MeshLoadError(ValueError):
     """The bytes cannot be read as a mesh; the message says why, for the user."""
 
 
-@dataclass
 class LoadedMesh:
     """All triangles of a file, concatenated, unwelded, in millimetres.
 
     `faces` index `vertices`; polygons are fan-triangulated, nothing is merged or dropped (except
     OBJ/PLY/OFF "faces" with fewer than three corners, which are lines or points, not surfaces).
+
+    A binary STL stays a triangle soup: `soup` is a (m, 3, 3) view of the float32 corners in the
+    file's own records, and `vertices` (widened to float64) and `faces` (0 .. 3m-1) are built only
+    when asked for. The analyzer needs neither (it welds and measures the soup block by block), and
+    for a 1.3M-triangle file they are 125 MB that would be written once and never read.
     """
 
-    vertices: np.ndarray  # (n, 3) float64, millimetres, transforms applied
-    faces: np.ndarray  # (m, 3) int64
-    unit_to_m: float  # metres per file unit; vertices = file coordinates * unit_to_m * 1000
-    source_format: str
-    has_triangles: bool
+    def __init__(
+        self,
+        vertices: np.ndarray | None,
+        faces: np.ndarray | None,
+        unit_to_m: float,
+        source_format: str,
+        has_triangles: bool,
+        soup: np.ndarray | None = None,
+    ) -> None:
+        self._vertices = vertices  # (n, 3) float64, millimetres, transforms applied
+        self._faces = faces  # (m, 3) int64
+        self._soup = soup  # (m, 3, 3) float, millimetres: given for binary STL, else found on demand
+        self.unit_to_m = unit_to_m  # metres per file unit; vertices = file coordinates * unit_to_m * 1000
+        self.source_format = source_format
+        self.has_triangles = has_triangles
+
+    @classmethod
+    def from_soup(cls, corners: np.ndarray, unit_to_m: float, source_format: str) -> LoadedMesh:
+        """A mesh whose face i is corners[i] (any float dtype and strides), built lazily from them."""
+        return cls(None, None, unit_to_m, source_format, bool(len(corners)), soup=corners)
+
+    @property
+    def vertices(self) -> np.ndarray:
+        if self._vertices is None:
+            assert self._soup is not None
+            self._vertices = np.empty((len(self._soup), 3, 3), dtype=np.float64)
+            self._vertices[...] = self._soup  # one widening copy, straight from the strided view
+            self._vertices = self._vertices.reshape(-1, 3)
+        return self._vertices
+
+    @property
+    def faces(self) -> np.ndarray:
+        if self._faces is None:
+            assert self._soup is not None
+            self._faces = np.arange(3 * len(self._soup), dtype=np.int64).reshape(-1, 3)
+        return self._faces
+
+    @property
+    def soup(self) -> np.ndarray | None:
+        """(m, 3, 3) face corners when every face has its own three vertices in order, else None."""
+        if self._soup is None and is_triangle_soup(self.faces, len(self.vertices)):
+            self._soup = self.vertices.reshape(-1, 3, 3)
+        return self._soup
 
 
 def load_mesh(data: bytes | mmap.mmap, filename: str, unit: str = "mm") -> LoadedMesh:
@@ -99,6 +143,8 @@ def load_mesh(data: bytes | mmap.mmap, filename: str, unit: str = "mm") -> Loade
                 vertices, faces, unit_to_m = _read_3mf(data)
             else:
                 vertices, faces = _READERS[fmt](data)
+            if faces is None:  # a binary STL: vertices are the (m, 3, 3) corners in its records
+                return _soup_mesh(vertices, unit_to_m, fmt)
     except MeshLoadError:
         raise
     except (ValueError, LookupError, TypeError, ArithmeticError, struct.error, zlib.error, EOFError) as exc:
@@ -113,6 +159,15 @@ def load_mesh(data: bytes | mmap.mmap, filename: str, unit: str = "mm") -> Loade
     if scale != 1.0:
         vertices = vertices * scale
     return LoadedMesh(vertices, faces, unit_to_m, fmt, bool(len(faces)))
+
+
+def _soup_mesh(corners: np.ndarray, unit_to_m: float, fmt: str) -> LoadedMesh:
+    if len(corners) and not _all_finite(corners):
+        raise MeshLoadError("vertex coordinates contain NaN or infinity")
+    scale = unit_to_m * 1000.0
+    if scale != 1.0:
+        corners = corners * np.float64(scale)
+    return LoadedMesh.from_soup(corners, unit_to_m, fmt)
 
 
 def read_file(path: Path) -> bytes | mmap.mmap:
@@ -182,7 +237,8 @@ _FLOAT = rb"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|[-+]?(?:nan|inf)"
 _STL_VERTEX = re.compile(rb"vertex\s+(" + _FLOAT + rb")\s+(" + _FLOAT + rb")\s+(" + _FLOAT + rb")", re.I)
 
 
-def _read_stl(data: bytes | mmap.mmap) -> tuple[np.ndarray, np.ndarray]:
+def _read_stl(data: bytes | mmap.mmap) -> tuple[np.ndarray, np.ndarray | None]:
+    """(vertices, faces) of an ASCII STL, or (corners, None) of a binary one (see `_read_binary_stl`)."""
     if len(data) >= 84:
         count = struct.unpack_from("<I", data, 80)[0]
         expected = 84 + 50 * count
@@ -204,11 +260,9 @@ def _looks_ascii_stl(data: bytes | mmap.mmap) -> bool:
     return head[:5].lower() == b"solid" and b"\0" not in head
 
 
-def _read_binary_stl(data: bytes | mmap.mmap, count: int) -> tuple[np.ndarray, np.ndarray]:
-    records = np.frombuffer(data, dtype=_STL_RECORD, count=count, offset=84)
-    vertices = np.empty((count, 3, 3), dtype=np.float64)
-    vertices[...] = records["v"]  # one widening copy (reshaping the strided field first would copy twice)
-    return vertices.reshape(-1, 3), np.arange(3 * count, dtype=np.int64).reshape(-1, 3)
+def _read_binary_stl(data: bytes | mmap.mmap, count: int) -> tuple[np.ndarray, None]:
+    """The (count, 3, 3) float32 corners as a view of the records (no copy), and None for faces."""
+    return np.frombuffer(data, dtype=_STL_RECORD, count=count, offset=84)["v"], None
 
 
 def _read_ascii_stl(data: bytes) -> tuple[np.ndarray, np.ndarray]:

@@ -51,6 +51,30 @@ def test_ascii_and_binary_stl_agree() -> None:
     assert from_binary.source_format == "stl" and from_binary.unit_to_m == 0.001
 
 
+def test_binary_stl_is_a_lazy_view_of_its_records() -> None:
+    """The analyzer reads a binary STL's corners in place; vertices and faces appear only when asked."""
+    vertices, faces = cube(2.0)
+    data = binary_stl(vertices, faces)
+    mesh = load_mesh(data, "cube.stl")
+    assert mesh.soup is not None and mesh.soup.shape == (12, 3, 3) and mesh.soup.dtype == np.float32
+    assert np.shares_memory(mesh.soup, np.frombuffer(data, np.uint8))
+    assert mesh._vertices is None and mesh._faces is None
+    np.testing.assert_array_equal(mesh.vertices, vertices[faces].reshape(-1, 3))
+    np.testing.assert_array_equal(mesh.faces, np.arange(36).reshape(-1, 3))
+    in_cm = load_mesh(data, "cube.stl", unit="cm")
+    assert in_cm.soup is not None and in_cm.soup.dtype == np.float64
+    np.testing.assert_array_equal(in_cm.vertices, vertices[faces].reshape(-1, 3) * 10.0)
+
+
+def test_indexed_mesh_is_a_soup_only_when_its_faces_say_so() -> None:
+    vertices, faces = cube(1.0)
+    assert load_mesh(ascii_stl(vertices, faces), "cube.stl").soup is not None  # one vertex per corner
+    obj = "".join(f"v {x} {y} {z}\n" for x, y, z in vertices) + "".join(
+        f"f {a + 1} {b + 1} {c + 1}\n" for a, b, c in faces
+    )
+    assert load_mesh(obj.encode(), "cube.obj").soup is None
+
+
 def test_binary_stl_whose_header_starts_with_solid() -> None:
     vertices, faces = cube(3.0)
     data = b"solid exported by a CAD tool".ljust(80, b" ") + binary_stl(vertices, faces)[80:]

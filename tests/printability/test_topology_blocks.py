@@ -51,6 +51,25 @@ def test_weld_of_a_soup_gives_the_indexed_mesh() -> None:
     np.testing.assert_array_equal(unique[inverse].reshape(-1, 3, 3), sphere.vertices[sphere.faces])
 
 
+def test_weld_of_float32_corners_in_strided_records() -> None:
+    """(m, 3, 3) float32 corners read in place from 50-byte STL records weld like their float64 copy."""
+    sphere = trimesh.creation.icosphere(subdivisions=2)
+    corners = sphere.vertices[sphere.faces].astype(np.float32)
+    corners[0, 0] = corners[5, 1] = (0.0, -0.0, 1.0)  # -0.0 and 0.0 are one point
+    corners[3, 2] = (0.0, 0.0, 1.0)
+    records = np.zeros(len(corners), dtype=[("n", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")])
+    records["v"] = corners
+    strided = np.frombuffer(records.tobytes(), dtype=records.dtype)["v"]
+    assert not strided.flags.c_contiguous
+    unique, inverse = topology.weld(strided)
+    reference, reference_inverse = topology.weld(corners.astype(np.float64).reshape(-1, 3))
+    assert unique.dtype == np.float64
+    np.testing.assert_array_equal(unique, reference)
+    np.testing.assert_array_equal(inverse, reference_inverse)
+    np.testing.assert_array_equal(unique[inverse], corners.reshape(-1, 3).astype(np.float64) + 0.0)
+    assert inverse[0] == inverse[3 * 5 + 1] == inverse[3 * 3 + 2]
+
+
 def test_edge_table_matches_a_counter() -> None:
     v, f = fx.sphere_with_wavy_hole()
     f = np.concatenate([f, f[:5], f[7:9, ::-1], [[0, 0, 1]]])  # non-manifold, inconsistent, collapsed
