@@ -27,6 +27,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bytecode import compile_checkout
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -144,6 +146,7 @@ def main() -> None:
     printforge = [str(Path(PYTHON).with_name("printforge"))]
     if not Path(printforge[0]).exists():
         printforge = [PYTHON, "-m", "printforge.cli.main"]
+    compile_checkout()
     with tempfile.TemporaryDirectory() as tmp:
         stl = Path(tmp) / "sphere_1m3.stl"
         faces = build_mesh_in_child(stl)

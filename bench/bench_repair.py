@@ -25,6 +25,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bytecode import compile_checkout
+
 REPO = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 
@@ -110,6 +112,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
+    compile_checkout()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.stl"
         faces = int(in_child("print_input", str(src)))

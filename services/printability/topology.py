@@ -14,10 +14,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 
 from services.printability.background import Background
+
+T = TypeVar("T")
 
 #: Rows per block in the blocked element-wise loops (a (CHUNK, 3) float64 block is 1.5 MiB).
 CHUNK = 1 << 16
@@ -118,27 +121,32 @@ def _sorted_keys(points: np.ndarray, index_bits: int) -> np.ndarray:
 def _fill_and_sort(out: np.ndarray, rows: int, per_row: int, fill: Callable[[slice], None]) -> None:
     """Fill `out` (`per_row` values per row) by calling `fill` on blocks of rows, then sort it.
 
-    Each half of the rows is filled and sorted on its own thread (numpy releases the GIL in both), and
-    numpy's stable sort then merges the two sorted runs in one linear pass (timsort finds the runs):
-    on a 2-core machine this takes a third off the fill + sort of a 1.3M-triangle mesh. Small inputs
-    are done in one go.
+    Each half of the rows is filled and sorted on its own thread (`_in_two_halves`), and numpy's stable
+    sort then merges the two sorted runs in one linear pass (timsort finds the runs): on a 2-core
+    machine this takes a third off the fill + sort of a 1.3M-triangle mesh.
     """
-    if rows < 4 * CHUNK:
-        for block in _point_blocks(rows):
-            fill(block)
-        out.sort()
-        return
 
     def half(start: int, stop: int) -> None:
         for block in _point_blocks(stop - start):
             fill(slice(start + block.start, start + block.stop))
         out[per_row * start : per_row * stop].sort()
 
-    middle = 3 * (rows // 6)
-    other = Background(half, middle, rows)
-    half(0, middle)
-    other.result()
-    out.sort(kind="stable")
+    if len(_in_two_halves(rows, half)) == 2:
+        out.sort(kind="stable")
+
+
+def _in_two_halves(n: int, work: Callable[[int, int], T]) -> list[T]:
+    """[work(0, middle), work(middle, n)], the second half on another thread; [work(0, n)] when small.
+
+    The middle is a multiple of 3 (a soup's halves hold whole faces). numpy releases the GIL inside
+    its loops, sorts and fancy indexing, so on the 2-core machines the halves really run at once.
+    """
+    if n < 4 * CHUNK:
+        return [work(0, n)]
+    middle = 3 * (n // 6)
+    other = Background(work, middle, n)
+    first = work(0, middle)
+    return [first, other.result()]
 
 
 def _number_groups(
@@ -159,9 +167,14 @@ def _number_groups(
     rank_of_group -= 1
     np.cumsum(new_group, out=scratch)  # 1 + the group of each sorted position
     scratch -= 1
-    np.take(rank_of_group, scratch, out=scratch, mode="clip")  # element-wise: safe in place
     inverse = np.empty(n, dtype=np.int64)
-    inverse[order] = scratch
+
+    def rank_and_scatter(start: int, stop: int) -> None:
+        part = scratch[start:stop]
+        np.take(rank_of_group, part, out=part, mode="clip")  # element-wise: safe in place
+        inverse[order[start:stop]] = part  # `order` is a permutation: the halves write apart
+
+    _in_two_halves(n, rank_and_scatter)
     firsts = np.flatnonzero(is_first)
     flat = points.reshape(-1, 3) if points.ndim == 2 else None
     unique = flat[firsts] if flat is not None else points[firsts // 3, firsts % 3]
@@ -173,10 +186,15 @@ def _number_groups(
 def _same_as_representatives(points: np.ndarray, unique: np.ndarray, inverse: np.ndarray) -> bool:
     """Whether every point has the bits of its group's representative (gathers from the small table)."""
     table = unique.view(np.uint64)
-    for rows in _point_blocks(len(inverse)):
-        if not np.array_equal(np.take(table, inverse[rows], axis=0), _rows(points, rows).view(np.uint64)):
-            return False
-    return True
+
+    def same(start: int, stop: int) -> bool:
+        for block in _point_blocks(stop - start):
+            rows = slice(start + block.start, start + block.stop)
+            if not np.array_equal(np.take(table, inverse[rows], axis=0), _rows(points, rows).view(np.uint64)):
+                return False
+        return True
+
+    return all(_in_two_halves(len(inverse), same))
 
 
 def _collided(v: np.ndarray, order: np.ndarray, new_group: np.ndarray) -> np.ndarray:
