@@ -54,12 +54,16 @@ def weld(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)
     index_bits = max(1, int(n - 1).bit_length())
     key = _sorted_keys(points, index_bits)  # within a hash group the indices come out ascending
-    order = (key & np.uint64((1 << index_bits) - 1)).view(np.int64)
-    key >>= np.uint64(index_bits)
+    index_mask = np.uint64((1 << index_bits) - 1)
     new_group = np.empty(n, dtype=bool)
     new_group[0] = True
-    np.not_equal(key[1:], key[:-1], out=new_group[1:])
-    scratch = key.view(np.int64)  # the keys are done with: their memory serves as scratch below
+    for rows in blocks(n - 1):  # keys differing above the index bits: another hash, a new group
+        step = key[rows.start + 1 : rows.stop + 1] ^ key[rows]
+        np.greater(step, index_mask, out=new_group[rows.start + 1 : rows.stop + 1])
+    key &= index_mask
+    order = key.view(np.int64)  # the sorted point indices, in the keys' own memory
+    # Ranks and group numbers are < n: int32 halves the largest scratch array whenever n allows.
+    scratch = np.empty(n, dtype=np.int32 if n < 1 << 31 else np.int64)
     unique, inverse = _number_groups(points, order, new_group, scratch)
     if not _same_as_representatives(points, unique, inverse):
         v = _rows(points, slice(0, n))
@@ -155,17 +159,17 @@ def _number_groups(
     """(unique, inverse) for sorted groups, unique rows numbered by first appearance in `points`.
 
     `order` lists point indices group by group, ascending inside each group, so a group's first
-    member is its first appearance. `scratch` is an int64 array of len(order) this may overwrite
+    member is its first appearance. `scratch` is an integer array of len(order) this may overwrite
     (reusing memory that is already mapped is cheaper than faulting in a fresh 30 MB array per step).
     """
     n = len(order)
     firsts = order[new_group]
     is_first = np.zeros(n, dtype=bool)
     is_first[firsts] = True
-    np.cumsum(is_first, out=scratch)  # 1 + the first-appearance rank, at each first appearance
+    np.cumsum(is_first, dtype=scratch.dtype, out=scratch)  # 1 + the first-appearance rank, at each one
     rank_of_group = scratch[firsts]
     rank_of_group -= 1
-    np.cumsum(new_group, out=scratch)  # 1 + the group of each sorted position
+    np.cumsum(new_group, dtype=scratch.dtype, out=scratch)  # 1 + the group of each sorted position
     scratch -= 1
     inverse = np.empty(n, dtype=np.int64)
 
@@ -304,26 +308,31 @@ def edge_table(welded_faces: np.ndarray, n_vertices: int, collapsed: np.ndarray 
         key[3 * rows.start : 3 * rows.stop] = lo
 
     _fill_and_sort(key, len(f), 3, fill)
+    # Against its predecessor, a key differing above the direction bit starts a new edge, and an
+    # equal key is a second use of the same edge running the same way (one slot past the end: False).
     is_start = np.empty(len(key), dtype=bool)
+    same_way = np.zeros(len(key) + 1, dtype=bool)
     is_start[0] = True
-    for rows in blocks(len(key) - 1):  # keys differing above the direction bit start a new edge
+    for rows in blocks(len(key) - 1):
         step = key[rows.start + 1 : rows.stop + 1] ^ key[rows]
         np.greater(step, 1, out=is_start[rows.start + 1 : rows.stop + 1])
+        np.equal(step, 0, out=same_way[rows.start + 1 : rows.stop + 1])
     starts = np.flatnonzero(is_start)
     del is_start
     counts = np.empty(len(starts), dtype=np.int64)
     np.subtract(starts[1:], starts[:-1], out=counts[:-1])
     counts[-1] = len(key) - starts[-1]
-    first_use = key[starts]
-    direction = (first_use & 1).astype(bool)
-    first_use >>= 1  # now the undirected edge keys
     edges = np.empty((len(starts), 2), dtype=np.int64)
-    np.right_shift(first_use, vertex_bits, out=edges[:, 0])
-    np.bitwise_and(first_use, (1 << vertex_bits) - 1, out=edges[:, 1])
-    pair = np.flatnonzero(counts == 2)
-    inconsistent = np.zeros(len(starts), dtype=bool)
-    pair_start = starts[pair]
-    inconsistent[pair] = key[pair_start] == key[pair_start + 1]  # equal keys: same direction bit too
+    direction = np.empty(len(starts), dtype=bool)
+    inconsistent = np.empty(len(starts), dtype=bool)
+    for rows in blocks(len(starts)):  # block by block: no edge-sized temporaries besides the outputs
+        at = starts[rows]
+        first_use = key[at]
+        np.bitwise_and(first_use, 1, out=direction[rows], casting="unsafe")
+        first_use >>= 1  # now the undirected edge keys
+        np.right_shift(first_use, vertex_bits, out=edges[rows, 0])
+        np.bitwise_and(first_use, (1 << vertex_bits) - 1, out=edges[rows, 1])
+        np.logical_and(counts[rows] == 2, same_way[at + 1], out=inconsistent[rows])
     return EdgeTable(edges, counts, inconsistent, direction)
 
 
