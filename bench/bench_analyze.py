@@ -4,9 +4,9 @@ Why whole processes: a user runs `printforge analyze FILE` once per file, so int
 imports count as much as the analysis itself. Each tool runs in a fresh subprocess doing the equivalent
 of our metrics (load + watertight/manifold checks + volume), timed wall-clock, median of several runs;
 CPU time (user + sys) and peak RSS come from wait4's rusage of that very child, so a machine shared
-with other jobs still gives a fair CPU ratio. Ratios are against peers measured in this run, and the
-runs are interleaved (ours, then each peer, round after round) so that a noisy spell of a shared
-machine (page faults on these VMs cost anywhere from 0.1 to 0.8 s per run) hits all tools alike.
+with other jobs still gives a fair CPU ratio. Ratios are against peers measured in this run; every
+run's wall time is printed too, since page faults on these VMs cost from 0.1 to 0.8 s per run
+depending on what ran before (see `measure_each`).
 
 The test mesh is built in a child process too: Linux carries a process's peak RSS across exec, so a
 child started from a parent that had built a 1.3M-face mesh with trimesh would report the parent's
@@ -107,22 +107,21 @@ def summarize(samples: list[Sample]) -> Sample:
     )
 
 
-def measure_interleaved(commands: dict[str, list[str]], runs: int) -> dict[str, Sample | str]:
-    """Run every command once per round, `runs` rounds, so that all see the same spells of noise.
+def measure_each(commands: dict[str, list[str]], runs: int) -> dict[str, Sample | str]:
+    """Run each command once untimed, then `runs` times in a row; a failing one gives its error message.
 
-    A command that fails is reported by its error message and dropped from later rounds.
+    In a row, not interleaved: on these VMs the cost of a process's page faults depends on what ran
+    just before it (after a peer frees 700 MB, the next process's faults cost 0.2-0.3 s more), so
+    each tool is measured after its own previous run, as a user running it repeatedly sees it.
     """
-    samples: dict[str, list[Sample]] = {name: [] for name in commands}
-    failed: dict[str, str] = {}
-    for _ in range(runs):
-        for name, cmd in commands.items():
-            if name in failed:
-                continue
-            try:
-                samples[name].append(run(cmd))
-            except RuntimeError as exc:
-                failed[name] = str(exc)
-    return {name: failed.get(name) or summarize(samples[name]) for name in commands}
+    results: dict[str, Sample | str] = {}
+    for name, cmd in commands.items():
+        try:
+            run(cmd)  # warm-up, not counted: page cache, and a predecessor of the same tool
+            results[name] = summarize([run(cmd) for _ in range(runs)])
+        except RuntimeError as exc:
+            results[name] = str(exc)
+    return results
 
 
 def line(name: str, sample: Sample, ours: Sample | None = None) -> str:
@@ -154,7 +153,7 @@ def main() -> None:
         print(f"mesh: {faces} triangles, binary STL {size_mb:.1f} MB, median of {args.runs} runs")
         commands = {"printforge": [*printforge, "analyze", str(stl), "--json"]}
         commands.update({name: [PYTHON, "-c", PEERS[name], str(stl)] for name in args.peers})
-        results = measure_interleaved(commands, args.runs)
+        results = measure_each(commands, args.runs)
         ours = results.pop("printforge")
         if isinstance(ours, str):
             raise SystemExit(f"printforge analyze failed: {ours}")

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
+
+from printforge.cli.one_shot import prepare_one_shot_process
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -34,19 +35,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=handle)
 
 
-def single_threaded_blas() -> None:
-    """Ask OpenBLAS for one thread, if numpy is not loaded yet (a one-shot mesh command only).
-
-    The mesh code makes no large BLAS call, yet OpenBLAS starts a worker per core at import and
-    those spin for a while: about 0.1 s of CPU stolen from the analysis on a busy 2-core machine.
-    An explicit OPENBLAS_NUM_THREADS from the user wins.
-    """
-    if "numpy" not in sys.modules:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
-
 def handle(args: argparse.Namespace) -> int:
-    single_threaded_blas()
+    prepare_one_shot_process()
     from services.printability.analyze import analyze
     from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
     from services.printability.printers import UnknownPrinterError, lookup_printer

@@ -13,6 +13,8 @@ import json
 import sys
 from pathlib import Path
 
+from printforge.cli.one_shot import prepare_one_shot_process
+
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
@@ -35,9 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from printforge.cli.cmd_analyze import single_threaded_blas
-
-    single_threaded_blas()
+    prepare_one_shot_process()
     from services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
 
