@@ -58,6 +58,12 @@ def is_imported(name: str) -> bool:
     return name in sys.modules
 
 
+def fail_holding(n_bytes: int) -> None:
+    """A job that fails with a large array still referenced by its frame."""
+    held = bytearray(n_bytes)
+    raise TaskFailure(f"refused after holding {len(held)} bytes")
+
+
 def grow_memory(n_bytes: int, chunk_bytes: int = 16 * 1024 * 1024) -> int:
     """A runaway job: its heap grows chunk by chunk, as a bad input's would, until n_bytes."""
     chunks = []

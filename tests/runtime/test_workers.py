@@ -79,6 +79,28 @@ async def test_warm_modules_are_imported_at_worker_start(
     assert seen == [True] * 5
 
 
+@pytest.mark.parametrize(
+    ("failing_job", "args", "error"),
+    [
+        (jobs.grow_memory, (3 << 30,), "512 MB memory limit"),  # ran out of memory
+        (jobs.fail_holding, (384 << 20,), "refused after holding"),  # failed holding a large array
+    ],
+)
+async def test_a_failed_job_leaves_its_worker_empty_for_the_next(failing_job, args, error: str) -> None:
+    """A failed job's traceback kept its frames, and their memory, until the worker's next job: after
+    running out of memory, the same worker could not start a thread or allocate anything."""
+    single = WorkerPool(1, memory_mb=512)  # one worker: the next job runs where the failed one did
+    try:
+        pid = await single.run(jobs.worker_pid, timeout_s=60)
+        with pytest.raises(Exception, match=error):
+            await single.run(failing_job, *args, timeout_s=60)
+        assert await single.run(jobs.allocate, 384 << 20, timeout_s=60) == 384 << 20
+        assert await single.run(jobs.double, 3, timeout_s=60) == 6  # its progress starts a thread
+        assert await single.run(jobs.worker_pid, timeout_s=60) == pid
+    finally:
+        single.close()
+
+
 async def test_argument_too_large_for_the_worker_fails_the_job_not_the_pool() -> None:
     """A worker that dies unpickling its job (before pebble knows it took it) used to break the pool
     for good ("Unexpected error within the Pool" on every later job)."""

@@ -9,9 +9,8 @@ Progress from inside a job travels back over one multiprocessing queue handed to
 worker when it starts.
 
 pebble does not survive one case: a worker that dies before it acknowledges a job (its memory
-limit is too small to unpickle a large input, e.g. after an earlier job left its heap near the
-limit) breaks the whole pebble pool for good. `WorkerPool` then fails the jobs it had with a
-retryable WorkerError and carries on with a fresh pebble pool.
+limit is too small to unpickle a large input) breaks the whole pebble pool for good. `WorkerPool`
+then fails the jobs it had with a retryable WorkerError and carries on with a fresh pebble pool.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ import queue
 import resource
 import signal
 import threading
+import traceback
 from collections.abc import Callable
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -68,8 +68,26 @@ def _run_job(job_id: str, fn: Callable[..., Any], args: tuple[Any, ...]) -> Any:
     _current_job = job_id
     try:
         return fn(*args)
+    except BaseException as exc:
+        _release_frames(exc)
+        raise
     finally:
         _current_job = None
+
+
+def _release_frames(exc: BaseException | None) -> None:
+    """Clear the local variables of the finished frames in `exc`'s traceback and in its chain.
+
+    pebble's worker keeps a job's error until its next job replaces it, and the traceback keeps the
+    job's frames and so everything they allocated: a job that ran out of memory left its worker
+    full, and the worker's next job failed at once (not even a thread could start). The parent
+    receives only the error and its formatted traceback, which keep their text and line numbers.
+    """
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        traceback.clear_frames(exc.__traceback__)
+        exc = exc.__cause__ or exc.__context__
 
 
 def _describe_exit(exitcode: int | None) -> tuple[str, bool]:
