@@ -126,8 +126,9 @@ def _fill_and_sort(out: np.ndarray, rows: int, per_row: int, fill: Callable[[sli
     """Fill `out` (`per_row` values per row) by calling `fill` on blocks of rows, then sort it.
 
     Each half of the rows is filled and sorted on its own thread (`_in_two_halves`), and numpy's stable
-    sort then merges the two sorted runs in one linear pass (timsort finds the runs): on a 2-core
-    machine this takes a third off the fill + sort of a 1.3M-triangle mesh.
+    sort then merges the two sorted runs in one linear pass (timsort finds the runs). On 3.9M keys:
+    one sort 46-49 ms; two half sorts at once 25-30 ms plus the merge 15-22 ms, and the fills, which
+    cost as much again, halve too.
     """
 
     def half(start: int, stop: int) -> None:
