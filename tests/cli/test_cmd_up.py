@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import REPO_ROOT
-from tests.integration.mesh import free_port
+from tests.integration.mesh import free_port, free_port_range
 
 
 def _children(pid: int) -> set[int]:
@@ -34,7 +34,7 @@ def test_up_starts_the_mesh_and_stops_it(tmp_path: Path) -> None:
         **{k: v for k, v in os.environ.items() if not k.startswith("PRINTFORGE_")},
         "PRINTFORGE_DATA_DIR": str(tmp_path / "data"),
         "PRINTFORGE_HTTP_PORT": str(http_port),
-        "PRINTFORGE_GRPC_PORT_BASE": str(free_port() + 200),
+        "PRINTFORGE_GRPC_PORT_BASE": str(free_port_range(14)),  # gRPC base + 0..3, metrics + 10..13
     }
     log = (tmp_path / "up.log").open("wb")
     proc = subprocess.Popen(

@@ -6,6 +6,7 @@ Tests drive them through the gateway with httpx and through gRPC stubs; nothing 
 from __future__ import annotations
 
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -25,6 +26,31 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_range(span: int, rng: random.Random | None = None) -> int:
+    """First of `span` consecutive loopback ports that are all free, below the ephemeral range.
+
+    For settings that derive several ports from one base (PRINTFORGE_GRPC_PORT_BASE: gRPC at
+    base + i, metrics at base + 10 + i). A base next to a kernel-chosen port lies in the ephemeral
+    range, where any outgoing connection of a concurrent test (PostgreSQL, gRPC) may hold a port of
+    the block by the time the service binds it.
+    """
+    rng = rng or random.Random()
+    for _ in range(100):
+        base = rng.randrange(20000, 32000 - span)
+        if all(_bindable(port) for port in range(base, base + span)):
+            return base
+    raise RuntimeError(f"no {span} consecutive free ports found between 20000 and 32000")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
 
 
 @dataclass
