@@ -79,12 +79,18 @@ def _bisect(tri: np.ndarray, spacing: float, limit: int | None) -> tuple[np.ndar
     done_p: list[np.ndarray] = []
     done_o: list[np.ndarray] = []
     done = 0
+    spacing2 = spacing * spacing
     while len(tri):
-        edge = np.linalg.norm(tri[:, [1, 2, 0]] - tri, axis=2)  # edge c -> c+1
-        longest = edge.argmax(axis=1)
-        small = edge[np.arange(len(tri)), longest] <= spacing
+        # Squared lengths of the edges c -> c+1: no square roots, and the comparison is the same.
+        # Column by column: numpy's max/argmax/mean along a length-3 axis are several times slower.
+        d = tri[:, [1, 2, 0]] - tri
+        edge2 = np.einsum("ijk,ijk->ij", d, d)
+        e0, e1, e2 = edge2[:, 0], edge2[:, 1], edge2[:, 2]
+        longest = np.where((e0 >= e1) & (e0 >= e2), 0, np.where(e1 >= e2, 1, 2))  # argmax: first max
+        small = np.maximum(np.maximum(e0, e1), e2) <= spacing2
         if small.any():
-            done_p.append(tri[small].mean(axis=1))
+            kept = tri[small]
+            done_p.append((kept[:, 0] + kept[:, 1] + kept[:, 2]) / 3.0)
             done_o.append(owner[small])
             done += len(done_p[-1])
         tri, owner, longest = tri[~small], owner[~small], longest[~small]
@@ -92,13 +98,17 @@ def _bisect(tri: np.ndarray, spacing: float, limit: int | None) -> tuple[np.ndar
             break
         if limit is not None and done + 2 * len(tri) > limit:
             return None  # every piece left yields at least one point
-        # Rotate so the longest edge is corner 0 -> 1, then split it at its midpoint.
-        idx = (longest[:, None] + np.arange(3)[None, :]) % 3
-        tri = np.take_along_axis(tri, idx[:, :, None], axis=1)
-        mid = (tri[:, 0] + tri[:, 1]) / 2.0
-        first = np.stack([tri[:, 0], mid, tri[:, 2]], axis=1)
-        second = np.stack([mid, tri[:, 1], tri[:, 2]], axis=1)
-        tri = np.concatenate([first, second])
+        # Split the longest edge (corner `longest` -> the next one) at its midpoint: the halves are
+        # (a, mid, c) and (mid, b, c), written straight into one array.
+        rows = np.arange(len(tri))
+        a = tri[rows, longest]
+        b = tri[rows, (longest + 1) % 3]
+        c = tri[rows, (longest + 2) % 3]
+        mid = (a + b) / 2.0
+        k = len(tri)
+        tri = np.empty((2 * k, 3, 3))
+        tri[:k, 0], tri[:k, 1], tri[:k, 2] = a, mid, c
+        tri[k:, 0], tri[k:, 1], tri[k:, 2] = mid, b, c
         owner = np.concatenate([owner, owner])
     if not done_p:
         return np.zeros((0, 3)), np.zeros(0, dtype=np.int64)

@@ -53,7 +53,11 @@ def remesh(
     near = ndimage.distance_transform_edt(~near) <= reach
     candidates = np.argwhere(near)
     tree = cKDTree(samples, balanced_tree=False, compact_nodes=False)  # balanced crawls on surfaces
-    distance, _ = tree.query(candidates * h + lo, distance_upper_bound=(reach + 1) * h)
+    # The field below only asks whether a distance exceeds `wall` and clips it at `far`, so a cell at
+    # least `far` away may as well be infinitely far: bounding the search there prunes the tree
+    # 2.5x sooner than the candidates' reach (same field, measured on corpus/meshes/soup.stl).
+    far = 3.0 * h
+    distance, _ = tree.query(candidates * h + lo, distance_upper_bound=far, workers=-1)
     udf = np.full(shape, np.inf)
     udf[candidates[:, 0], candidates[:, 1], candidates[:, 2]] = distance
     labels, _ = ndimage.label(udf > wall)
@@ -62,7 +66,6 @@ def remesh(
     )
     outside = np.isin(labels, border[border > 0])
     outside = ndimage.binary_dilation(outside, structure=_ball(GROW_CELLS)) | outside
-    far = 3.0 * h
     field = np.where(outside, np.minimum(udf, far) - offset, -far)
     field[field == 0] = 1e-9 * h  # no grid value exactly on the contour: no zero-area triangles
     verts, tris, _, _ = marching_cubes(field.astype(np.float64), level=0.0, spacing=(h, h, h))
