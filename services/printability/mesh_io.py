@@ -106,9 +106,8 @@ class LoadedMesh:
     def vertices(self) -> np.ndarray:
         if self._vertices is None:
             assert self._soup is not None
-            self._vertices = np.empty((len(self._soup), 3, 3), dtype=np.float64)
-            self._vertices[...] = self._soup  # one widening copy, straight from the strided view
-            self._vertices = self._vertices.reshape(-1, 3)
+            # One widening copy straight from the strided view, then a free reshape of the result.
+            self._vertices = np.array(self._soup, dtype=np.float64).reshape(-1, 3)
         return self._vertices
 
     @property
