@@ -78,8 +78,7 @@ def measure(
     geometry: _FaceGeometry = geometry_task.result()
     lo, hi = geometry.lo, geometry.hi
     diagonal = float(np.linalg.norm(hi - lo))
-    flat = geometry.doubled_areas <= 1e-12 * diagonal * diagonal
-    degenerate = int(np.count_nonzero(collapsed | flat))
+    degenerate = int(np.count_nonzero(collapsed | topology.flat_faces(geometry.doubled_areas, diagonal)))
     boundary = edges.boundary
     metrics = {
         "is_watertight": len(boundary) == 0,

@@ -47,7 +47,7 @@ def measure_patched(measured: Measurement, faces: np.ndarray) -> Measurement | N
     metrics = dict(block["metrics"])
     extra = dict(block["extra"])
     diagonal = measured.diagonal
-    metrics["degenerate_faces"] += int(np.count_nonzero(collapsed | (norm <= 1e-12 * diagonal * diagonal)))
+    metrics["degenerate_faces"] += int(np.count_nonzero(collapsed | topology.flat_faces(norm, diagonal)))
     a = corners[:, 0]
     volume_mm3 = measured.volume_mm3 + float((a[:, 0] * cx + a[:, 1] * cy + a[:, 2] * cz).sum()) / 6.0
     metrics["volume"] = volume_mm3 * 1e-9

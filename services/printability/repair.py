@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from services.printability import topology
 from services.printability.analyze import Measurement, analyze, measure
 from services.printability.mesh_io import LoadedMesh
 from services.printability.patched import measure_patched
@@ -215,7 +216,7 @@ def _require_area(measured: Measurement) -> None:
     """
     areas = measured.doubled_areas
     diagonal = measured.diagonal
-    if areas is None or diagonal <= 0.0 or not bool((areas > 1e-12 * diagonal * diagonal).any()):
+    if areas is None or diagonal <= 0.0 or topology.flat_faces(areas, diagonal).all():
         raise RepairError(
             "nothing to repair: the model has no area (every triangle is collapsed to a point or a line)"
         )

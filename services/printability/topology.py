@@ -22,6 +22,9 @@ from services.printability.background import Background
 
 T = TypeVar("T")
 
+#: A face is flat (degenerate) when its doubled area is at most this times the squared bbox diagonal.
+FLAT_RATIO = 1e-12
+
 #: Rows per block in the blocked element-wise loops (a (CHUNK, 3) float64 block is 1.5 MiB).
 CHUNK = 1 << 16
 
@@ -446,7 +449,11 @@ def signed_volume(corners: np.ndarray, doubled_area: np.ndarray | None = None) -
     return float(np.einsum("ij,ij->", corners[:, 0], cross) / 6.0)
 
 
+def flat_faces(doubled_areas: np.ndarray, bbox_diagonal: float) -> np.ndarray:
+    """Mask of faces the contract calls degenerate by area: |(b-a)x(c-a)| <= 1e-12 * L^2."""
+    return doubled_areas <= FLAT_RATIO * bbox_diagonal * bbox_diagonal
+
+
 def degenerate_faces(collapsed: np.ndarray, doubled_area: np.ndarray, bbox_diagonal: float) -> np.ndarray:
-    """Contract's degenerate mask: repeated welded index, or |(b-a)x(c-a)| <= 1e-12 * L^2."""
-    norm = np.sqrt(np.einsum("ij,ij->i", doubled_area, doubled_area))
-    return collapsed | (norm <= 1e-12 * bbox_diagonal * bbox_diagonal)
+    """Contract's degenerate mask: repeated welded index, or `flat_faces`."""
+    return collapsed | flat_faces(np.sqrt(np.einsum("ij,ij->i", doubled_area, doubled_area)), bbox_diagonal)

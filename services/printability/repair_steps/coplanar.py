@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from services.printability import topology
 from services.printability.repair_steps.work import WorkMesh
 
 #: Distance from a plane, as a fraction of the larger of the bounding-box diagonal and the largest
@@ -48,7 +49,7 @@ def continuing_faces(work: WorkMesh) -> np.ndarray:
     link &= np.einsum("ij,ij->i", unit[first], unit[second]) > 0
     link &= _in_plane(corners[second], unit[first], offset[first], tolerance)
     link &= _in_plane(corners[first], unit[second], offset[second], tolerance)
-    component = _components(len(faces), first[link], second[link])
+    component = topology.connected_components(len(faces), np.column_stack([first[link], second[link]]))
     # The reference plane of each component: its largest kept input face, if it has one.
     kept = ~is_created & valid
     reference = np.full(component.max() + 1, -1, dtype=np.int64)
@@ -89,13 +90,3 @@ def _in_plane(corners: np.ndarray, unit: np.ndarray, offset: np.ndarray, toleran
     """Whether all three corners of each (k, 3, 3) triangle lie within `tolerance` of its plane."""
     distance = np.einsum("ikj,ij->ik", corners, unit) - offset[:, None]
     return np.abs(distance).max(axis=1) <= tolerance
-
-
-def _components(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """Connected-component label per node of the graph with edges (first, second)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    graph = coo_matrix((np.ones(len(first), dtype=np.int8), (first, second)), shape=(count, count))
-    _, labels = connected_components(graph, directed=False)
-    return labels.astype(np.int64)

@@ -62,7 +62,7 @@ class WorkMesh:
         100x the contract's 1e-12 * L^2, so a face we keep stays non-degenerate after a float32 round
         trip through STL.
         """
-        return 1e-10 * self.diagonal * self.diagonal
+        return 100 * topology.FLAT_RATIO * self.diagonal * self.diagonal
 
     def doubled_areas(self) -> np.ndarray:
         return topology.doubled_areas(self.vertices, self.faces)
