@@ -31,6 +31,9 @@ class Template:
     params: tuple[Param, ...]
     build: BuildFn
     check: CheckFn | None = field(default=None)
+    # Nouns makers use for this part besides its title ("enclosure", "case"): the planner
+    # routes a prompt to the starter when one of them is the prompt's part noun.
+    aliases: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         names = [p.name for p in self.params]

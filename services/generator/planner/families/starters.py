@@ -35,7 +35,8 @@ class StarterFamily(Family):
         words = [re.escape(w) for w in re.split(r"[_\s-]+", template.id.lower()) if w]
         id_pattern = r"\b" + r"[ _-]?".join(words) + r"s?\b"
         title_pattern = r"\b" + re.escape(template.title.lower()) + r"s?\b"
-        self.keywords = ((id_pattern, 7.0), (title_pattern, 7.0))
+        alias_patterns = tuple((r"\b" + re.escape(a.lower()) + r"s?\b", 7.0) for a in template.aliases)
+        self.keywords = ((id_pattern, 7.0), (title_pattern, 7.0), *alias_patterns)
         self.roles = {}
         for param in template.params:
             if param.type in ("number", "integer"):
