@@ -2,16 +2,20 @@
 
 Local fixes first (see `repair_steps`): they keep every input face that can be kept, so the result is
 the input plus patches. The cycle repeats (a collapse or a fill can expose new problems) until the
-analyzer is satisfied. When it is not, or when the patches are too large to be faithful (a sheet, a
-soup, a box missing a side), the volumetric fallback rebuilds the surface at a resolution that meets
-the faithfulness bounds. Whatever happens, the result says which steps ran and how far the surface
-moved; it never silently returns a mesh that is worse than it claims.
+analyzer is satisfied. Sheets (zero-volume panels) become shells of the requested wall behind their
+faces (`repair_steps.sheets`). When the result is still not healthy and faithful (the patches invent too
+much surface: a box missing a side, a gable roof closed into an attic), a second attempt shells every
+open body instead of filling it; only when that fails too does the volumetric fallback rebuild the
+surface at a resolution that meets the faithfulness bounds. Whatever happens, the result says which
+steps ran and how far the surface moved; it never silently returns a mesh that is worse than it claims.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -32,7 +36,7 @@ from services.printability.repair_steps import (
     volumetric,
 )
 from services.printability.repair_steps.faithfulness import p99_distance
-from services.printability.repair_steps.work import WorkMesh
+from services.printability.repair_steps.work import SHELL, WorkMesh
 
 #: p99 distance from the input surface to the output, % of the bounding-box diagonal.
 MAX_INPUT_TO_OUTPUT_PCT = 1.0
@@ -57,6 +61,7 @@ class RepairResult:
     after: dict[str, Any]  # analyzer printability block of the output
     faithfulness: dict[str, float]  # p99_input_to_output_pct, p99_output_to_input_pct
     changes: dict[str, int] = field(default_factory=dict)  # step -> faces/vertices/loops it touched
+    shell_wall_mm: float | None = None  # wall of the shells sheets became; None when none did
 
     @property
     def healthy(self) -> bool:
@@ -77,6 +82,7 @@ class RepairResult:
             "steps_ran": list(self.steps_ran),
             "changes": dict(self.changes),
             "faithfulness": dict(self.faithfulness),
+            "shell_wall_mm": self.shell_wall_mm,
             "faces": len(self.faces),
             "vertices": len(self.vertices),
         }
@@ -97,17 +103,30 @@ def _as_loaded(vertices: np.ndarray, faces: np.ndarray, like: LoadedMesh) -> Loa
     return LoadedMesh(vertices, faces, like.unit_to_m, like.source_format, bool(len(faces)))
 
 
-def _local_cycle(work: WorkMesh, log: _Log) -> None:
+def _local_cycle(work: WorkMesh, log: _Log, wall: float, shell_open: bool = False) -> None:
+    """One pass of every local step; `shell_open` shells open bodies instead of filling their holes.
+
+    When no edge has three or more faces, the vertices with several fans are pinches of holes
+    (a soup missing a tenth of its faces has thousands): the holes are filled first, which joins
+    the fans again, and only fans still apart afterwards (bodies touching at a vertex) are split.
+    Splitting first would cut loose every face between two holes as a body of its own.
+    """
     log.run("weld", cleanup.weld, work)
     log.run("remove_collapsed_faces", cleanup.remove_collapsed, work)
     log.run("remove_duplicate_faces", cleanup.remove_duplicates, work)
-    log.run("split_nonmanifold", nonmanifold.split_fans, work)
-    log.run("drop_nonmanifold_faces", nonmanifold.drop_nonmanifold_faces, work)
+    edge_manifold = nonmanifold.edge_manifold(work)
+    if not edge_manifold:
+        log.run("split_nonmanifold", nonmanifold.split_fans, work)
+        log.run("drop_nonmanifold_faces", nonmanifold.drop_nonmanifold_faces, work)
     log.run("orient_consistently", orient.make_consistent, work)
     log.run("fix_degenerate_faces", degenerate.fix_degenerate, work)
+    if shell_open:
+        log.run("shell_open_bodies", partial(sheets.shell_open_bodies, wall=wall), work)
     log.run("fill_holes", holes.fill_holes, work)
+    if edge_manifold:
+        log.run("split_nonmanifold", nonmanifold.split_fans, work)
     log.run("orient_outward", orient.orient_outward, work)
-    log.run("thicken_sheets", sheets.thicken_sheets, work)
+    log.run("thicken_sheets", partial(sheets.thicken_sheets, wall=wall), work)
     work.compact()
 
 
@@ -139,9 +158,17 @@ def _faithfulness(
 
 
 def _attempt(
-    mesh: LoadedMesh, work: WorkMesh, log: _Log, cycles: int, measured: Measurement | None = None
+    mesh: LoadedMesh,
+    work: WorkMesh,
+    log: _Log,
+    cycles: int,
+    wall: float,
+    measured: Measurement | None = None,
+    shell_open: bool = False,
 ) -> tuple[dict[str, Any], dict[str, float]]:
     """Local cycles until healthy; `measured` (the analysis of `work`) allows the quick first cycle.
+
+    `shell_open` makes the first cycle shell the open bodies instead of filling them.
 
     After a quick cycle that only appended patches to the measured mesh, the analysis of the result
     is the measured one plus the patches (`patched.measure_patched`), not a second full analysis.
@@ -149,9 +176,9 @@ def _attempt(
     after: dict[str, Any] = {}
     patched_measure: Measurement | None = None
     for cycle in range(cycles):
-        quick_ran = cycle == 0 and measured is not None and quick.run(work, measured, log.run)
+        quick_ran = cycle == 0 and measured is not None and quick.run(work, measured, log.run, wall)
         if not quick_ran:
-            _local_cycle(work, log)
+            _local_cycle(work, log, wall, shell_open and cycle == 0)
         patched_measure = None
         if quick_ran and measured is not None and work.vertices is measured.vertices:
             patched_measure = measure_patched(measured, work.faces)  # quick.run never moves a vertex
@@ -165,12 +192,18 @@ def _attempt(
     return after, _faithfulness(mesh, work, areas)
 
 
-def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
+def repair(
+    mesh: LoadedMesh, progress: Progress | None = None, min_wall: float = sheets.DEFAULT_WALL_MM
+) -> RepairResult:
     """Repair `mesh` (millimetres); the result is in millimetres too.
 
-    Raises RepairError when the mesh holds no triangles or none of them has an area.
+    `min_wall` (mm) is the wall sheets are thickened to (capped at `sheets.MAX_WALL_FRACTION` of
+    the diagonal). Raises RepairError when the mesh holds no triangles or none of them has an area,
+    or when `min_wall` is not a positive number.
     """
     report = progress or (lambda _pct: None)
+    if not (isinstance(min_wall, (int, float)) and math.isfinite(min_wall) and min_wall > 0):
+        raise RepairError(f"the minimum wall must be a positive number of millimetres, not {min_wall!r}")
     if not mesh.has_triangles or len(mesh.faces) == 0:
         raise RepairError("the mesh holds no triangles to repair")
     measured = measure(mesh)
@@ -178,16 +211,25 @@ def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
     before = measured.block
     report(5)
     work, log = _welded(mesh, measured)
-    after, faithful = _attempt(mesh, work, log, LOCAL_CYCLES, measured)
+    after, faithful = _attempt(mesh, work, log, LOCAL_CYCLES, min_wall, measured)
     best = (work, log, after, faithful)
-    report(50)
+    report(40)
     if not _good(after, faithful):
+        shell_work, shell_log = _welded(mesh, measured)
+        shell_after, shell_faithful = _attempt(
+            mesh, shell_work, shell_log, LOCAL_CYCLES, min_wall, shell_open=True
+        )
+        candidate = (shell_work, shell_log, shell_after, shell_faithful)
+        if _rank(candidate) < _rank(best):
+            best = candidate
+        report(50)
+    if not _good(best[2], best[3]):
         for resolution in VOLUMETRIC_RESOLUTIONS:
             vol_log = _Log()
             vertices, faces = volumetric.remesh(mesh.vertices, mesh.faces, work.diagonal, resolution)
             vol_log.changes[f"volumetric_remesh_{resolution}"] = len(faces)
             vol_work = WorkMesh(vertices, faces, np.full(len(faces), -1, dtype=np.int64), work.diagonal)
-            vol_after, vol_faithful = _attempt(mesh, vol_work, vol_log, 2)
+            vol_after, vol_faithful = _attempt(mesh, vol_work, vol_log, 2, min_wall)
             candidate = (vol_work, vol_log, vol_after, vol_faithful)
             if _rank(candidate) < _rank(best):
                 best = candidate
@@ -204,6 +246,7 @@ def repair(mesh: LoadedMesh, progress: Progress | None = None) -> RepairResult:
         after=after,
         faithfulness=faithful,
         changes=log.changes,
+        shell_wall_mm=sheets.wall_for(work, min_wall) if (work.origin == SHELL).any() else None,
     )
 
 

@@ -29,7 +29,7 @@ PLANE_TOLERANCE = 1e-5
 
 
 def continuing_faces(work: WorkMesh) -> np.ndarray:
-    """Mask over `work.faces`: created faces (origin -1) that continue a flat input face."""
+    """Mask over `work.faces`: created faces (origin < 0) that continue a flat input face."""
     created = work.origin < 0
     if not created.any() or created.all():
         return np.zeros(len(work.faces), dtype=bool)

@@ -54,6 +54,42 @@ def p99_distance(
 
 def distance_to_surface(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray) -> np.ndarray:
     """Distance from each point to the triangle surface (vertices, faces)."""
+    return nearest_on_surface(points, vertices, faces)[0]
+
+
+def faces_within(points: np.ndarray, vertices: np.ndarray, faces: np.ndarray, reach: float) -> np.ndarray:
+    """Mask of the faces that may lie within `reach` of a point (their bounding sphere does).
+
+    Lets a caller that only asks "is this point within `reach` of the surface?" query a handful of
+    faces instead of sampling a whole 100k-face surface.
+    """
+    from scipy.spatial import cKDTree
+
+    corners = vertices[faces]
+    centre = corners.mean(axis=1)
+    radius = np.linalg.norm(corners - centre[:, None], axis=2).max(axis=1)
+    tree = cKDTree(points)
+    distance, _ = tree.query(centre, distance_upper_bound=float(radius.max()) + reach)
+    return distance <= radius + reach
+
+
+def nearest_on_surface(
+    points: np.ndarray, vertices: np.ndarray, faces: np.ndarray, reach: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(distance to the surface, index in `faces` of the nearest face) for each point.
+
+    With `reach`, distances beyond it are only known to exceed it (they come back as inf, face -1).
+    """
+    if reach is not None:
+        near = np.flatnonzero(faces_within(points, vertices, faces, reach))
+        distance = np.full(len(points), np.inf)
+        face = np.full(len(points), -1, dtype=np.int64)
+        if len(near):
+            distance, face = nearest_on_surface(points, vertices, faces[near])
+            face = near[face]
+            far = distance > reach
+            distance[far], face[far] = np.inf, -1
+        return distance, face
     from scipy.spatial import cKDTree
 
     corners = vertices[faces]
@@ -69,8 +105,11 @@ def distance_to_surface(points: np.ndarray, vertices: np.ndarray, faces: np.ndar
     _, nearest = tree.query(points, k=k)
     nearest = nearest.reshape(len(points), k)
     best = np.full(len(points), np.inf)
+    best_face = np.zeros(len(points), dtype=np.int64)
     for column in range(k):
-        tri = corners[owner[nearest[:, column]]]
-        d = np.linalg.norm(closest_on_triangles(tri, points) - points, axis=1)
-        np.minimum(best, d, out=best)
-    return best
+        face = owner[nearest[:, column]]
+        d = np.linalg.norm(closest_on_triangles(corners[face], points) - points, axis=1)
+        closer = d < best
+        best[closer] = d[closer]
+        best_face[closer] = face[closer]
+    return best, best_face

@@ -2,9 +2,9 @@
 
 Loops are traced on the boundary half-edges (a vertex visited twice splits the walk into simple loops,
 which also covers holes spanning two touching bodies). Each loop is triangulated by, in order:
-1. a minimum-area dynamic programme over the rim (Barequet-Sharir / Liepa) for rims up to
-   `DP_MAX_RIM` vertices, which handles non-planar rims; a triangle whose normal opposes the rim's
-   Newell normal costs extra, so planar rims get their true (fold-free) triangulation;
+1. a minimum-area dynamic programme over the rim (`min_area`) for rims up to `DP_MAX_RIM`
+   vertices, which handles non-planar rims; rims that share no vertex cannot constrain each
+   other's diagonals, so they are triangulated together, in rounds of such rims;
 2. ear clipping in the rim's best-fit plane for longer rims;
 3. a fan from the rim centroid (one new vertex), nudged off the rim's plane when a fan triangle would
    be flat, when both of the above fail.
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from services.printability.repair_steps import min_area
 from services.printability.repair_steps.nonmanifold import face_edges
 from services.printability.repair_steps.work import WorkMesh
 
@@ -69,28 +70,104 @@ def fill_holes(work: WorkMesh) -> int:
     loops = boundary_loops(work)
     if not loops:
         return 0
-    rim_vertices = np.unique(np.concatenate([np.asarray(loop) for loop in loops]))
-    existing = _edges_between(work, rim_vertices)
-    new_faces: list[np.ndarray] = []
-    for loop in loops:
-        rim = np.asarray(loop[::-1], dtype=np.int64)  # fill faces run opposite to the rim's faces
+    # Fill faces run opposite to the rim's faces.
+    rims = [np.asarray(loop[::-1], dtype=np.int64) for loop in loops]
+    new_faces, rest = _fill_in_rounds(work, rims)
+    if rest:
+        _fill_one_by_one(work, rest, new_faces)
+    work.add_faces(np.concatenate(new_faces))
+    return len(loops)
+
+
+def _fill_in_rounds(work: WorkMesh, rims: list[np.ndarray]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Batch-triangulate the rims up to `DP_MAX_RIM` vertices: (their triangles, rims left over).
+
+    Each round takes rims that share no vertex with each other: a rim's new diagonals join two of
+    its own vertices, so rims of one round cannot forbid each other anything, and the next round
+    sees the diagonals of the ones before (a soup's holes pinch at shared vertices). Rims the
+    programme cannot triangulate, and longer ones, are left over for `_fill_one_by_one`.
+    """
+    rest = [rim for rim in rims if len(rim) > DP_MAX_RIM]
+    pending = [rim for rim in rims if len(rim) <= DP_MAX_RIM]
+    edge_keys = [_edge_keys(work.faces, len(work.vertices))]  # the mesh's, then each round's
+    done: list[np.ndarray] = []
+    while pending:
+        taken: set[int] = set()
+        batch: list[np.ndarray] = []
+        later: list[np.ndarray] = []
+        for rim in pending:
+            corners = rim.tolist()
+            if taken.isdisjoint(corners):
+                taken.update(corners)
+                batch.append(rim)
+            else:
+                later.append(rim)
+        filled, failed = _fill_batch(work, batch, edge_keys)
+        if filled:
+            done.extend(filled)
+            edge_keys.append(_edge_keys(np.concatenate(filled), len(work.vertices)))
+        rest.extend(failed)
+        pending = later
+    return done, rest
+
+
+def _fill_batch(
+    work: WorkMesh, rims: list[np.ndarray], edge_keys: list[np.ndarray]
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Triangulate vertex-disjoint rims, a batch per rim length: (triangles, rims that failed).
+
+    `edge_keys` are sorted `_edge_keys` arrays of every edge that exists (a diagonal must not).
+    """
+    n_vertices = len(work.vertices)
+    lengths = np.array([len(rim) for rim in rims])
+    done: list[np.ndarray] = []
+    failed: list[np.ndarray] = []
+    for length in np.unique(lengths).tolist():
+        group = np.stack([rims[i] for i in np.flatnonzero(lengths == length)])
+        key = np.minimum(group[:, :, None], group[:, None, :]) * n_vertices
+        key += np.maximum(group[:, :, None], group[:, None, :])
+        forbidden = group[:, :, None] == group[:, None, :]
+        for keys in edge_keys:
+            forbidden |= keys[np.minimum(np.searchsorted(keys, key), len(keys) - 1)] == key
+        side = np.arange(length)
+        forbidden[:, side, (side + 1) % length] = False  # the rim sides are the boundary edges
+        forbidden[:, (side + 1) % length, side] = False
+        found = min_area.triangulate(work.vertices[group], forbidden, work.area_tolerance)
+        for rim, triangles in zip(group, found, strict=True):
+            if triangles is None:
+                failed.append(rim)
+            else:
+                done.append(rim[triangles])
+    return done, failed
+
+
+def _edge_keys(faces: np.ndarray, n_vertices: int) -> np.ndarray:
+    """Sorted unique keys (lo * n_vertices + hi) of the undirected edges of `faces`."""
+    a = faces.ravel()
+    b = faces[:, [1, 2, 0]].ravel()
+    return np.unique(np.minimum(a, b) * n_vertices + np.maximum(a, b))
+
+
+def _fill_one_by_one(work: WorkMesh, rims: list[np.ndarray], new_faces: list[np.ndarray]) -> None:
+    """Triangulate the rims left over in turn, each seeing the diagonals of all fills before it."""
+    faces = np.concatenate([work.faces, *new_faces]) if new_faces else work.faces
+    existing = _edges_between(faces, len(work.vertices), np.unique(np.concatenate(rims)))
+    for rim in rims:
         triangles = _triangulate(work, rim, existing)
         for a, b, c in triangles.tolist():
             for u, v in ((a, b), (b, c), (c, a)):
                 existing.setdefault(u, set()).add(v)
                 existing.setdefault(v, set()).add(u)
         new_faces.append(triangles)
-    work.add_faces(np.concatenate(new_faces))
-    return len(loops)
 
 
-def _edges_between(work: WorkMesh, vertices: np.ndarray) -> dict[int, set[int]]:
-    """Existing edges whose two ends are both in `vertices`, as vertex -> neighbours."""
-    on = np.zeros(len(work.vertices), dtype=bool)
+def _edges_between(faces: np.ndarray, n_vertices: int, vertices: np.ndarray) -> dict[int, set[int]]:
+    """Edges of `faces` whose two ends are both in `vertices`, as vertex -> neighbours."""
+    on = np.zeros(n_vertices, dtype=bool)
     on[vertices] = True
-    hit = on[work.faces]  # only faces with two or more such vertices can hold such an edge
+    hit = on[faces]  # only faces with two or more such vertices can hold such an edge
     two = (hit[:, 0] & (hit[:, 1] | hit[:, 2])) | (hit[:, 1] & hit[:, 2])
-    faces = work.faces[two]
+    faces = faces[two]
     a = faces.ravel()
     b = faces[:, [1, 2, 0]].ravel()
     both = on[a] & on[b]
@@ -104,7 +181,7 @@ def _edges_between(work: WorkMesh, vertices: np.ndarray) -> dict[int, set[int]]:
 
 
 def _newell_normal(points: np.ndarray) -> np.ndarray:
-    return np.cross(points, np.roll(points, -1, axis=0)).sum(axis=0)
+    return min_area.newell_normals(points[None])[0]
 
 
 def _triangulate(work: WorkMesh, rim: np.ndarray, existing: dict[int, set[int]]) -> np.ndarray:
@@ -144,41 +221,7 @@ def _min_area(
     points: np.ndarray, rim: np.ndarray, existing: dict[int, set[int]], tolerance: float
 ) -> np.ndarray | None:
     """Minimum-area triangulation of the closed polygon `points`; None if every option is degenerate."""
-    n = len(points)
-    normal = _newell_normal(points)
-    i, k, j = np.meshgrid(np.arange(n), np.arange(n), np.arange(n), indexing="ij")
-    cross = np.cross(points[k] - points[i], points[j] - points[i])
-    doubled = np.linalg.norm(cross, axis=-1)
-    cost = np.where(np.einsum("...c,c->...", cross, normal) < 0, 4.0 * doubled, doubled)
-    cost[doubled <= tolerance] = np.inf
-    bad = _forbidden(rim, existing)
-    weight = np.full((n, n), np.inf)
-    idx = np.arange(n - 1)
-    weight[idx, idx + 1] = 0.0
-    best_k = np.zeros((n, n), dtype=np.int64)
-    for gap in range(2, n):
-        lo = np.arange(n - gap)
-        hi = lo + gap
-        mids = lo[:, None] + np.arange(1, gap)[None, :]
-        total = weight[lo[:, None], mids] + weight[mids, hi[:, None]] + cost[lo[:, None], mids, hi[:, None]]
-        choice = np.argmin(total, axis=1)
-        value = total[np.arange(len(lo)), choice]
-        is_side = (lo == 0) & (hi == n - 1)
-        value[bad[lo, hi] & ~is_side] = np.inf
-        weight[lo, hi] = value
-        best_k[lo, hi] = mids[np.arange(len(lo)), choice]
-    if not np.isfinite(weight[0, n - 1]):
-        return None
-    tris: list[tuple[int, int, int]] = []
-    stack = [(0, n - 1)]
-    while stack:
-        a, b = stack.pop()
-        if b - a < 2:
-            continue
-        m = int(best_k[a, b])
-        tris.append((a, m, b))
-        stack.extend([(a, m), (m, b)])
-    return np.asarray(tris, dtype=np.int64)
+    return min_area.triangulate(points[None], _forbidden(rim, existing)[None], tolerance)[0]
 
 
 def _plane_coordinates(points: np.ndarray) -> np.ndarray | None:

@@ -76,6 +76,12 @@ def _face_edges(work: WorkMesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return order, starts, counts
 
 
+def edge_manifold(work: WorkMesh) -> bool:
+    """Whether no edge is used by three or more faces."""
+    _, _, counts = face_edges(work)
+    return len(counts) == 0 or int(counts.max()) <= 2
+
+
 def split_fans(work: WorkMesh) -> int:
     """Give each fan of faces around a vertex its own vertex. Returns the number of vertices added."""
     faces = work.faces

@@ -16,6 +16,9 @@ from services.printability import topology
 from services.printability.repair_steps.nonmanifold import face_edges
 from services.printability.repair_steps.work import WorkMesh
 
+#: |volume| below this fraction of area^1.5 makes a body flat, a sheet (a sphere has 0.094).
+FLAT_RATIO = 1e-4
+
 
 def _face_links(work: WorkMesh) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(f1, f2, same_direction) for every edge used by exactly two faces."""
@@ -75,20 +78,31 @@ def bodies(work: WorkMesh) -> np.ndarray:
     return work.cached("bodies", compute)
 
 
-def _winding_number(point: np.ndarray, corners: np.ndarray) -> float:
-    """Generalized winding number of a closed triangle set around `point` (van Oosterom-Strackee)."""
-    a = corners[:, 0] - point
-    b = corners[:, 1] - point
-    c = corners[:, 2] - point
-    la, lb, lc = (np.linalg.norm(x, axis=1) for x in (a, b, c))
-    numerator = np.einsum("ij,ij->i", a, np.cross(b, c))
-    denominator = (
-        la * lb * lc
-        + np.einsum("ij,ij->i", a, b) * lc
-        + np.einsum("ij,ij->i", b, c) * la
-        + np.einsum("ij,ij->i", c, a) * lb
-    )
-    return float(np.arctan2(numerator, denominator).sum() / (2.0 * np.pi))
+#: Points x faces evaluated at once by `_winding_numbers`.
+WINDING_BLOCK = 1 << 20
+
+
+def _winding_numbers(points: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """Generalized winding number of a closed triangle set around each point (van Oosterom-Strackee).
+
+    All points at once, in blocks of faces: a soup split into many small bodies asks about dozens
+    of points inside one large body, and one pass over its faces per point costs a second.
+    """
+    total = np.zeros(len(points))
+    step = max(1, WINDING_BLOCK // max(len(points), 1))
+    for start in range(0, len(corners), step):
+        block = corners[start : start + step]
+        a, b, c = (block[None, :, i] - points[:, None] for i in range(3))
+        la, lb, lc = (np.linalg.norm(x, axis=2) for x in (a, b, c))
+        numerator = np.einsum("pfj,pfj->pf", a, np.cross(b, c))
+        denominator = (
+            la * lb * lc
+            + np.einsum("pfj,pfj->pf", a, b) * lc
+            + np.einsum("pfj,pfj->pf", b, c) * la
+            + np.einsum("pfj,pfj->pf", c, a) * lb
+        )
+        total += np.arctan2(numerator, denominator).sum(axis=1)
+    return total / (2.0 * np.pi)
 
 
 def orient_outward(work: WorkMesh) -> int:
@@ -100,7 +114,10 @@ def orient_outward(work: WorkMesh) -> int:
     corners = work.vertices[work.faces]
     volume = np.einsum("ij,ij->i", corners[:, 0], np.cross(corners[:, 1], corners[:, 2])) / 6.0
     body_volume = np.bincount(body, weights=volume, minlength=len(roots))
-    depth = _nesting_depth(work, body, len(roots), corners)
+    area = np.linalg.norm(np.cross(corners[:, 1] - corners[:, 0], corners[:, 2] - corners[:, 0]), axis=1) / 2
+    body_area = np.bincount(body, weights=area, minlength=len(roots))
+    solid = np.abs(body_volume) > FLAT_RATIO * body_area**1.5
+    depth = _nesting_depth(work, body, solid, corners)
     want_positive = depth % 2 == 0
     wrong = (body_volume != 0) & ((body_volume > 0) != want_positive)
     flip = wrong[body]
@@ -109,8 +126,13 @@ def orient_outward(work: WorkMesh) -> int:
     return int(np.count_nonzero(flip))
 
 
-def _nesting_depth(work: WorkMesh, body: np.ndarray, n_bodies: int, corners: np.ndarray) -> np.ndarray:
-    """How many other bodies contain each body (tested with one vertex, bounding boxes first)."""
+def _nesting_depth(work: WorkMesh, body: np.ndarray, solid: np.ndarray, corners: np.ndarray) -> np.ndarray:
+    """How many other solid bodies contain each solid body (one vertex tested, bounding boxes first).
+
+    Flat bodies (sheets, which `sheets.thicken_sheets` shells or drops next) neither contain nor
+    are cavities: a soup's loose triangles would otherwise each cost a pass over the large body.
+    """
+    n_bodies = len(solid)
     depth = np.zeros(n_bodies, dtype=np.int64)
     if n_bodies < 2:
         return depth
@@ -120,9 +142,11 @@ def _nesting_depth(work: WorkMesh, body: np.ndarray, n_bodies: int, corners: np.
     lo = np.array([corners[m].reshape(-1, 3).min(axis=0) for m in members])
     hi = np.array([corners[m].reshape(-1, 3).max(axis=0) for m in members])
     inside_box = (lo[:, None, :] > lo[None, :, :]).all(axis=2) & (hi[:, None, :] < hi[None, :, :]).all(axis=2)
+    inside_box &= solid[:, None] & solid[None, :]
     inner, outer = np.nonzero(inside_box)
-    for i, j in zip(inner.tolist(), outer.tolist(), strict=True):
-        probe = corners[members[i][0], 0]
-        if abs(_winding_number(probe, corners[members[j]])) > 0.5:
-            depth[i] += 1
+    probes = corners[[members[i][0] for i in range(n_bodies)], 0]
+    for j in np.unique(outer).tolist():
+        inside = inner[outer == j]
+        winding = _winding_numbers(probes[inside], corners[members[j]])
+        np.add.at(depth, inside[np.abs(winding) > 0.5], 1)
     return depth

@@ -18,6 +18,7 @@ so when it only appended patches `patched.measure_patched` can analyse the resul
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -29,25 +30,30 @@ from services.printability.repair_steps.work import WorkMesh
 Log = Callable[[str, Callable[[WorkMesh], int], WorkMesh], int]
 
 
-def run(work: WorkMesh, measured: Measurement, log: Log) -> bool:
-    """The first local cycle on `work` (the welded input `measured` describes); False if not applicable."""
+def run(work: WorkMesh, measured: Measurement, log: Log, wall: float = sheets.DEFAULT_WALL_MM) -> bool:
+    """The first local cycle on `work` (the welded input `measured` describes); False if not applicable.
+
+    `wall` is the shell wall a sheet gets (`sheets.thicken_sheets`).
+    """
     if not _preconditions_hold(work, measured):
         return False
     volume = measured.volume_mm3
-    area = float(measured.block["extra"]["surface_area_mm2"])
+    input_area = float(measured.block["extra"]["surface_area_mm2"])
+    patch_area = 0.0
     kept = len(work.faces)
     log("fill_holes", holes.fill_holes, work)
     added = work.faces[kept:]
     if len(added):
         corners = work.vertices[added]
         cx, cy, cz = topology.cross_columns(corners)
-        area += float(np.sqrt(cx * cx + cy * cy + cz * cz).sum()) / 2.0
+        patch_area = float(np.sqrt(cx * cx + cy * cy + cz * cz).sum()) / 2.0
         a = corners[:, 0]
         volume += float((a[:, 0] * cx + a[:, 1] * cy + a[:, 2] * cz).sum()) / 6.0
     if volume < 0:  # orient.orient_outward on a single body
         log("orient_outward", _flip_all, work)
-    if abs(volume) <= sheets.FLAT_RATIO * area**1.5:  # a sheet: let the real step rebuild it
-        log("thicken_sheets", sheets.thicken_sheets, work)
+    flat = abs(volume) <= sheets.FLAT_RATIO * (input_area + patch_area) ** 1.5
+    if flat or patch_area >= sheets.SHEET_PATCH_RATIO * input_area:  # a sheet: let the real step shell it
+        log("thicken_sheets", partial(sheets.thicken_sheets, wall=wall), work)
     work.compact()
     return True
 
@@ -73,3 +79,4 @@ def _preconditions_hold(work: WorkMesh, measured: Measurement) -> bool:
 def _flip_all(work: WorkMesh) -> int:
     work.faces = work.faces[:, [0, 2, 1]]
     return len(work.faces)
+

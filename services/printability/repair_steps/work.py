@@ -1,8 +1,8 @@
 """The mesh being repaired, plus the provenance of every face.
 
-Provenance (`origin`: the input face a face comes from, or -1 for a face repair created) is what makes
-the faithfulness check cheap on large meshes: faces kept from the input lie on the input surface by
-construction, so only created faces and dropped input faces need a distance query.
+Provenance (`origin`: the input face a face comes from, or `CREATED` / `SHELL` for a face repair
+created) is what makes the faithfulness check cheap on large meshes: faces kept from the input lie on
+the input surface by construction, so only created faces and dropped input faces need a distance query.
 """
 
 from __future__ import annotations
@@ -13,9 +13,16 @@ import numpy as np
 
 from services.printability import topology
 
+#: `origin` of a face repair created to close a hole (or rebuilt volumetrically).
+CREATED = -1
+#: `origin` of a face of a sheet's shell (its offset back and side walls).
+SHELL = -2
+
 
 class WorkMesh:
-    """Vertices (n, 3) float64 mm, faces (m, 3) int64, origin (m,) int64 (input face or -1), diagonal.
+    """Vertices (n, 3) float64 mm, faces (m, 3) int64, origin (m,) int64, diagonal.
+
+    `origin` is the input face each face comes from, or CREATED or SHELL.
 
     `faces` is only ever replaced, never edited in place, so derived data (edge grouping, bodies) can
     be cached per faces array: several steps ask for it on an unchanged 1M-face mesh.
@@ -71,9 +78,9 @@ class WorkMesh:
         self.origin = self.origin[mask]
         self.faces = self.faces[mask]
 
-    def add_faces(self, faces: np.ndarray) -> None:
+    def add_faces(self, faces: np.ndarray, origin: int = CREATED) -> None:
         faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
-        self.origin = np.concatenate([self.origin, np.full(len(faces), -1, dtype=np.int64)])
+        self.origin = np.concatenate([self.origin, np.full(len(faces), origin, dtype=np.int64)])
         self.faces = np.concatenate([self.faces, faces])
 
     def add_vertices(self, points: np.ndarray) -> np.ndarray:
