@@ -32,6 +32,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         choices=("mm", "cm", "m", "in"),
         help="unit of STL/OBJ/PLY/OFF coordinates, kept in the output (default mm)",
     )
+    parser.add_argument(
+        "--min-wall",
+        type=float,
+        default=1.0,
+        metavar="MM",
+        help="wall, in mm, that zero-volume sheets (single-sided panels) are thickened to (default 1)",
+    )
     parser.add_argument("--json", action="store_true", help="print the repair report as JSON")
     parser.set_defaults(func=handle)
 
@@ -54,9 +61,12 @@ def handle(args: argparse.Namespace) -> int:
     if not mesh.has_triangles:
         return _fail(f"cannot repair {args.file}: the file holds no triangles")
 
-    from services.printability.repair import repair
+    from services.printability.repair import RepairError, repair
 
-    result = repair(mesh)
+    try:
+        result = repair(mesh, min_wall=args.min_wall)
+    except RepairError as exc:
+        return _fail(f"cannot repair {args.file}: {exc}")
     try:
         output.write_bytes(export_mesh(result.vertices, result.faces, fmt, unit=args.unit))
     except (OSError, MeshExportError) as exc:
@@ -89,6 +99,7 @@ def _summary(name: str, output: Path, report: dict) -> str:
     steps = (
         ", ".join(f"{s} ({report['changes'][s]})" for s in report["steps_ran"]) or "none (already healthy)"
     )
+    shell = report["shell_wall_mm"]
     return "\n".join(
         [
             f"{name} -> {output}",
@@ -97,5 +108,6 @@ def _summary(name: str, output: Path, report: dict) -> str:
             f"  steps:  {steps}",
             f"  moved:  p99 input->output {faith['p99_input_to_output_pct']:.3f} %, "
             f"output->input {faith['p99_output_to_input_pct']:.3f} % of the bounding-box diagonal",
+            *([f"  sheets: thickened to {shell:.3g} mm shells behind their faces"] if shell else []),
         ]
     )

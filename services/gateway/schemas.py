@@ -22,6 +22,13 @@ class CreatePrintTaskRequest(BaseModel):
     model_url: str | None = Field(None, description="http(s) or data: URL of the model (max 100 MB).")
     unit: str | None = Field(None, description="Unit of unit-less formats: mm (default), cm, m, in.")
     printer: str | None = Field(None, description="Analyze only: printer name for the build-volume check.")
+    min_wall_mm: float | None = Field(
+        None,
+        gt=0,
+        le=100,
+        allow_inf_nan=False,
+        description="Repair only: wall, in mm, that zero-volume sheets are thickened to (default 1).",
+    )
 
 
 class CreateTaskResponse(BaseModel):

@@ -62,7 +62,12 @@ def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
         data = _input_bytes(ctx, blobs)
         inp = ctx.task.input
         output: jobs.RepairOutput = await ctx.run_in_worker(
-            jobs.repair_file_with_preview, data, inp["filename"], inp.get("unit", "mm"), REPAIR_FORMATS
+            jobs.repair_file_with_preview,
+            data,
+            inp["filename"],
+            inp.get("unit", "mm"),
+            REPAIR_FORMATS,
+            inp.get("min_wall_mm"),
         )
         key = f"{REPAIR}/{ctx.task.id}/output/model.{output.format}"
         blobs.put(key, output.data)

@@ -41,7 +41,7 @@ def repair_file(
     The output is written in the input's format, so `formats` (e.g. {"glb", "stl", "obj"} for the
     Meshy API, whose data: URLs skip the extension check) refuses any other input before the work.
     """
-    out, fmt, report, _ = _repair(data, filename, unit, formats)
+    out, fmt, report, _ = _repair(data, filename, unit, formats, None)
     report_progress(100)
     return out, fmt, report
 
@@ -62,16 +62,22 @@ class RepairOutput:
 
 
 def repair_file_with_preview(
-    data: bytes, filename: str, unit: str, formats: frozenset[str] | None = None
+    data: bytes,
+    filename: str,
+    unit: str,
+    formats: frozenset[str] | None = None,
+    min_wall_mm: float | None = None,
 ) -> RepairOutput:
     """repair_file, plus a PNG preview of the repaired mesh (the seed's `thumbnail_url`).
+
+    `min_wall_mm` is the wall sheets are thickened to (None: the repair's default).
 
     Drawn here, in the worker that already holds the repaired mesh, so the service process
     neither parses the output again nor spends its own CPU on the picture.
     """
     from printforge.runtime.mesh_preview import render_png
 
-    out, fmt, report, (vertices, faces) = _repair(data, filename, unit, formats)
+    out, fmt, report, (vertices, faces) = _repair(data, filename, unit, formats, min_wall_mm)
     preview: bytes | None = None
     error: str | None = None
     try:
@@ -83,12 +89,13 @@ def repair_file_with_preview(
 
 
 def _repair(
-    data: bytes, filename: str, unit: str, formats: frozenset[str] | None
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None, min_wall_mm: float | None
 ) -> tuple[bytes, str, dict[str, Any], tuple[np.ndarray, np.ndarray]]:
     """Load, repair and export; also returns the repaired (vertices, faces)."""
     from services.printability.mesh_export import export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh
     from services.printability.repair import RepairError, repair
+    from services.printability.repair_steps.sheets import DEFAULT_WALL_MM
 
     try:
         mesh = load_mesh(data, filename, unit)
@@ -104,7 +111,11 @@ def _repair(
         raise TaskFailure("the model holds no triangles to repair")
     report_progress(20)
     try:
-        result = repair(mesh, progress=lambda p: report_progress(20 + p * 70 // 100))
+        result = repair(
+            mesh,
+            progress=lambda p: report_progress(20 + p * 70 // 100),
+            min_wall=min_wall_mm or DEFAULT_WALL_MM,
+        )
     except RepairError as exc:  # the model holds nothing repairable; the message says why
         raise TaskFailure(str(exc)) from None
     fmt = mesh.source_format

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 from collections.abc import AsyncIterator
 
 import grpc
@@ -58,6 +59,10 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             await abort_http(
                 context, 400, f"unit must be one of {', '.join(UNITS)}, got {unit!r}", "INVALID_UNIT"
             )
+        min_wall = getattr(request, "min_wall_mm", 0.0)
+        if not (math.isfinite(min_wall) and min_wall >= 0):
+            message = f"min_wall_mm must be a positive number of mm, got {min_wall!r}"
+            await abort_http(context, 400, message, "INVALID_MIN_WALL")
         printer = getattr(request, "printer", "")
         if printer:
             from services.printability.printers import lookup_printer
@@ -92,6 +97,9 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             "printer": printer,
             "source": resolved.description,
         }
+        min_wall = getattr(request, "min_wall_mm", 0.0)
+        if min_wall:
+            task_input["min_wall_mm"] = min_wall
         task = await asyncio.to_thread(
             self.store.create, request.owner, kind, task_input, result=resolved.cached_result
         )

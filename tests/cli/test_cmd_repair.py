@@ -68,3 +68,29 @@ def test_missing_file_and_empty_mesh_are_clean_errors(tmp_path: Path, capsys) ->
     assert main(["repair", str(empty), "-o", str(tmp_path / "o.obj")]) == 1
     err = capsys.readouterr().err
     assert "cannot read" in err and "no triangles" in err
+
+
+def _sheet_stl(path: Path) -> Path:
+    """One single-sided 30 x 20 mm panel: zero volume, a sheet to thicken."""
+    v = np.array([[0, 0, 0], [30, 0, 0], [30, 20, 0], [0, 20, 0]], float)
+    path.write_bytes(trimesh.Trimesh(v, [[0, 1, 2], [0, 2, 3]], process=False).export(file_type="stl"))
+    return path
+
+
+def test_min_wall_sets_the_thickness_a_sheet_is_printed_with(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    src = _sheet_stl(tmp_path / "panel.stl")
+    out = tmp_path / "fixed.stl"
+    assert main(["repair", str(src), "-o", str(out), "--min-wall", "0.8", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["shell_wall_mm"] == 0.8 and report["faithfulness"]["p99_input_to_output_pct"] == 0.0
+    fixed = analyze(load_mesh(out.read_bytes(), out.name))
+    assert fixed["status"] == "healthy"
+    assert fixed["metrics"]["volume"] * 1e9 == pytest.approx(30 * 20 * 0.8, rel=1e-5)  # float32 STL
+    assert main(["repair", str(src), "-o", str(out)]) == 0
+    assert "sheets: thickened to 1 mm shells" in capsys.readouterr().out
+
+
+def test_min_wall_that_is_not_positive_is_a_clean_error(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    src = _sheet_stl(tmp_path / "panel.stl")
+    assert main(["repair", str(src), "-o", str(tmp_path / "o.stl"), "--min-wall", "0"]) == 1
+    assert "minimum wall must be a positive number" in capsys.readouterr().err

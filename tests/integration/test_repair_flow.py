@@ -422,3 +422,26 @@ def test_responses_match_the_served_openapi_document(
     check(one, f"{REPAIR}/{{task_id}}", "get", "200")
     check(client.get(REPAIR, headers=alice).json(), REPAIR, "get", "200")
     check(client.get(f"{REPAIR}/missing", headers=alice).json(), f"{REPAIR}/{{task_id}}", "get", "404")
+
+
+def test_min_wall_mm_thickens_a_sheet_to_that_wall(client: httpx.Client, carol: dict[str, str]) -> None:
+    """A single-sided 300 x 200 mm panel (zero volume) comes back a closed plate 2 mm thick, the
+    panel's own face kept where it was (judged by trimesh); 1 mm without the field."""
+    panel = np.array([[0, 0, 0], [300, 0, 0], [300, 200, 0], [0, 200, 0]], float)
+    sheet = data_url(binary_stl(panel, np.array([[0, 1, 2], [0, 2, 3]])))
+    default_id = create(client, carol, model_url=sheet)
+    reply = client.post(REPAIR, json={"model_url": sheet, "min_wall_mm": 2}, headers=carol)
+    assert reply.status_code == 200, reply.text
+    default, thick = follow(client, carol, default_id), follow(client, carol, reply.json()["result"])
+    for task, wall in ((default, 1.0), (thick, 2.0)):
+        assert task["status"] == "SUCCEEDED", task["task_error"]
+        assert task["repair"]["shell_wall_mm"] == wall
+        repaired = trimesh.load(io.BytesIO(download(task["model_urls"]["stl"], "model/stl")), file_type="stl")
+        assert repaired.is_watertight and repaired.volume == pytest.approx(300 * 200 * wall, rel=1e-5)
+        assert repaired.bounds[1].tolist() == pytest.approx([300, 200, 0])
+
+
+@pytest.mark.parametrize("wall", [0, -1, 1000])
+def test_min_wall_mm_out_of_range_is_a_400(client: httpx.Client, carol: dict[str, str], wall: float) -> None:
+    body = {"model_url": data_url(binary_stl(*broken_cube())), "min_wall_mm": wall}
+    assert_error(client.post(REPAIR, json=body, headers=carol), 400)

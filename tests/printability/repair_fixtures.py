@@ -84,3 +84,84 @@ def faithful_p99(src: tuple[np.ndarray, np.ndarray], dst: tuple[np.ndarray, np.n
     distance, _ = cKDTree(dense).query(points)
     diagonal = np.linalg.norm(np.ptp(a.vertices[np.unique(a.faces)], axis=0))
     return float(np.percentile(distance, 99) / diagonal * 100)
+
+
+def torus_soup(
+    major_sections: int = 250, minor_sections: int = 200, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """A closed torus (2 * major * minor triangles, 100k by default) as a soup: every triangle
+    unwelded (its own three vertices, as a binary STL stores it), half of them flipped at random
+    and a tenth removed. Also the input of the soup case of `bench/bench_repair.py`."""
+    torus = trimesh.creation.torus(
+        major_radius=40.0, minor_radius=12.0, major_sections=major_sections, minor_sections=minor_sections
+    )
+    rng = np.random.default_rng(seed)
+    corners = np.asarray(torus.triangles).copy()
+    flip = rng.random(len(corners)) < 0.5
+    corners[flip] = corners[flip][:, ::-1]
+    corners = corners[rng.random(len(corners)) >= 0.1]
+    return corners.reshape(-1, 3), np.arange(3 * len(corners)).reshape(-1, 3)
+
+
+Point = tuple[float, float, float]
+
+
+def _panel(origin: Point, u: Point, v: Point, n: int = 4) -> tuple[np.ndarray, np.ndarray]:
+    """A single-sided rectangle origin + s*u + t*v (s, t in [0, 1]) of n x n quads, normal u x v."""
+    o, du, dv = (np.asarray(x, float) for x in (origin, u, v))
+    s, t = np.meshgrid(np.linspace(0, 1, n + 1), np.linspace(0, 1, n + 1), indexing="ij")
+    vertices = o + s.reshape(-1, 1) * du + t.reshape(-1, 1) * dv
+    grid = np.arange((n + 1) ** 2).reshape(n + 1, n + 1)
+    a, b, c, d = grid[:-1, :-1].ravel(), grid[1:, :-1].ravel(), grid[1:, 1:].ravel(), grid[:-1, 1:].ravel()
+    return vertices, np.concatenate([np.column_stack([a, b, c]), np.column_stack([a, c, d])])
+
+
+def _combined(parts: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    offsets = np.cumsum([0] + [len(v) for v, _ in parts[:-1]])
+    return (
+        np.concatenate([v for v, _ in parts]),
+        np.concatenate([f + offset for (_, f), offset in zip(parts, offsets, strict=True)]),
+    )
+
+
+def _box(lo: Point, hi: Point) -> tuple[np.ndarray, np.ndarray]:
+    box = trimesh.creation.box(bounds=[lo, hi])
+    return np.asarray(box.vertices), np.asarray(box.faces)
+
+
+def panel_chair() -> tuple[np.ndarray, np.ndarray]:
+    """A chair of single-sided panels, zero volume: a seat and a back welded along the seat's rear
+    edge (an L that the hole filler would close into a solid wedge), and four legs, each two
+    panels welded along a vertical edge (an L-angle), standing free under the seat. 5 bodies."""
+    seat = _panel((0, 0, 45), (40, 0, 0), (0, 40, 0))
+    back = _panel((0, 40, 45), (40, 0, 0), (0, 0, 45))
+    legs = []
+    for x, y in ((2, 2), (34, 2), (2, 34), (34, 34)):
+        legs.append(_panel((x, y, 0), (4, 0, 0), (0, 0, 45), 2))
+        legs.append(_panel((x, y, 0), (0, 0, 45), (0, 4, 0), 2))
+    return _combined([seat, back, *legs])
+
+
+def intersecting_house() -> tuple[np.ndarray, np.ndarray]:
+    """An architectural model: a floor slab and four walls, closed boxes that overlap at the corners
+    and share edges with the slab (non-manifold where they meet), an inner wall standing on the slab
+    with no bottom face (an exporter's hidden-face removal) and inside out, and a gable roof of two
+    single-sided planes welded at the ridge (a sheet the hole filler would close into an attic)."""
+    parts = [
+        _box((0, 0, 0), (100, 80, 2)),
+        _box((0, 0, 2), (100, 3, 30)),
+        _box((0, 77, 2), (100, 80, 30)),
+        _box((0, 0, 2), (3, 80, 30)),
+        _box((97, 0, 2), (100, 80, 30)),
+    ]
+    v, f = _box((20, 20, 2), (22, 60, 30))
+    parts.append((v, f[v[f][:, :, 2].max(axis=1) > 2][:, ::-1]))
+    parts.append(_panel((0, 0, 30), (100, 0, 0), (0, 40, 20)))
+    parts.append(_panel((0, 40, 50), (100, 0, 0), (0, 40, -20)))
+    return _combined(parts)
+
+
+def open_box() -> tuple[np.ndarray, np.ndarray]:
+    """A 20 mm box missing its whole top: filling it would invent a lid, so it is printed as a tray."""
+    v, f = _box((0, 0, 0), (20, 20, 20))
+    return v, f[v[f].mean(axis=1)[:, 2] < 19]

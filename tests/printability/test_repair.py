@@ -193,3 +193,97 @@ def test_dense_sampling_of_a_zero_area_sliver_is_capped() -> None:
     assert 0 < len(points) <= 10_001 and (owner == 0).all()
     assert np.abs(points[:, 1:]).max() == 0.0 and points[:, 0].min() >= 0 and points[:, 0].max() <= 2
     assert distance_to_surface(np.array([[1.0, 3.0, 0.0]]), v, np.array([[0, 1, 2]]))[0] == 3.0
+
+
+def _healthy_report(result) -> dict:  # type: ignore[no-untyped-def]
+    """The analysis of a repair's output, which must be healthy and consistently wound."""
+    after = analyze(fx.loaded(result.vertices, result.faces))
+    assert after["status"] == "healthy", after["metrics"]
+    assert after["metrics"]["is_watertight"] and after["extra"]["inconsistent_winding_edges"] == 0
+    return after
+
+
+def test_chair_of_single_sided_panels_becomes_panels_one_millimetre_thick() -> None:
+    """Seat and back welded into an L, four L-angle legs: five sheets, five 1 mm shells.
+
+    Filling their rims instead would close the seat and back into a solid wedge and each leg into
+    a triangular column; none of the input surface may move (p99 input->output 0)."""
+    mesh = fx.panel_chair()
+    result = repair(fx.loaded(*mesh))
+    after = _healthy_report(result)
+    assert after["extra"]["bodies"] == 5
+    assert result.shell_wall_mm == 1.0 and result.report()["shell_wall_mm"] == 1.0
+    assert result.faithfulness["p99_input_to_output_pct"] == 0.0  # every panel face is kept
+    assert result.faithfulness["p99_output_to_input_pct"] <= 5.0
+    assert fx.faithful_p99(mesh, (result.vertices, result.faces)) <= 1.0
+    _assert_panels_of_wall(after, 1.0)
+    assert not any(step.startswith("volumetric") for step in result.steps_ran)
+
+
+def _assert_panels_of_wall(after: dict, wall: float) -> None:
+    """The chair's volume: its 4840 mm^2 of panels times the wall, plus or minus wall^2 times the
+    length of each fold (the seat's 40 mm and the legs' 4 x 45 mm), by the side the wall is on."""
+    folds = 40 + 4 * 45
+    volume = after["metrics"]["volume"] * 1e9
+    assert 4840 * wall - folds * wall**2 - 1e-6 <= volume <= 4840 * wall + folds * wall**2 + 1e-6
+
+
+def test_min_wall_sets_the_thickness_of_sheets_up_to_a_share_of_the_diagonal() -> None:
+    thick = repair(fx.loaded(*fx.panel_chair()), min_wall=2.0)
+    assert thick.shell_wall_mm == 2.0
+    _assert_panels_of_wall(_healthy_report(thick), 2.0)
+    v, f = fx.panel_chair()
+    tiny = repair(fx.loaded(v / 100.0, f))  # a 1 mm chair: a 1 mm wall would swallow it
+    diagonal = np.linalg.norm(np.ptp(v / 100.0, axis=0))
+    assert tiny.shell_wall_mm == pytest.approx(0.03 * diagonal)
+    _healthy_report(tiny)
+    assert tiny.faithful
+
+
+@pytest.mark.parametrize("wall", [0.0, -1.0, float("nan"), float("inf")])
+def test_a_wall_that_is_not_a_positive_length_is_refused(wall: float) -> None:
+    with pytest.raises(RepairError, match="minimum wall"):
+        repair(fx.loaded(*fx.panel_chair()), min_wall=wall)
+
+
+def test_house_of_intersecting_walls_keeps_every_part_where_it_was() -> None:
+    """Slab, four overlapping walls, an open inside-out inner wall and a two-plane gable roof.
+
+    Seven bodies come back: the slab's top, shared with the walls standing on it, is cut loose
+    by the non-manifold step and redundant once the slab is closed; the roof is shelled, not
+    closed into an attic, and no volumetric remesh bridges the gaps between the walls."""
+    mesh = fx.intersecting_house()
+    result = repair(fx.loaded(*mesh))
+    after = _healthy_report(result)
+    assert after["extra"]["bodies"] == 7
+    assert result.faithfulness["p99_input_to_output_pct"] <= 0.01
+    assert result.faithfulness["p99_output_to_input_pct"] <= 5.0
+    assert fx.faithful_p99(mesh, (result.vertices, result.faces)) <= 1.0
+    assert fx.faithful_p99((result.vertices, result.faces), mesh) <= 5.0
+    assert result.shell_wall_mm == 1.0
+    assert not any(step.startswith("volumetric") for step in result.steps_ran)
+
+
+def test_box_missing_its_top_becomes_a_tray_not_a_filled_or_remeshed_box() -> None:
+    result = repair(fx.loaded(*fx.open_box()))
+    after = _healthy_report(result)
+    assert after["metrics"]["volume"] * 1e9 == pytest.approx(20**3 - 18 * 18 * 19, rel=1e-9)
+    assert result.steps_ran == ["shell_open_bodies"]
+    assert result.faithfulness["p99_input_to_output_pct"] == 0.0
+
+
+def test_soup_of_a_welded_mesh_in_disguise_comes_back_as_that_mesh() -> None:
+    """Unwelded, half flipped, a tenth removed: the exact weld, the winding and the hole filler
+    restore the torus; nothing is split off, shelled or remeshed."""
+    v, f = fx.torus_soup(major_sections=100, minor_sections=80)
+    torus = trimesh.creation.torus(
+        major_radius=40.0, minor_radius=12.0, major_sections=100, minor_sections=80
+    )
+    result = repair(fx.loaded(v, f))
+    after = _healthy_report(result)
+    assert after["extra"]["bodies"] == 1
+    assert set(result.steps_ran) <= {"weld", "orient_consistently", "fill_holes", "split_nonmanifold"}
+    assert len(result.faces) == pytest.approx(len(torus.faces), rel=0.01)
+    assert after["metrics"]["volume"] * 1e9 == pytest.approx(torus.volume, rel=2e-3)
+    assert result.faithfulness["p99_input_to_output_pct"] == 0.0
+    assert fx.faithful_p99((result.vertices, result.faces), (v, f)) <= 1.0

@@ -28,16 +28,18 @@ class CreateAnalyzeTaskResponse(_message.Message):
     def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
 
 class CreateRepairTaskRequest(_message.Message):
-    __slots__ = ("owner", "model_url", "input_task_id", "unit")
+    __slots__ = ("owner", "model_url", "input_task_id", "unit", "min_wall_mm")
     OWNER_FIELD_NUMBER: _ClassVar[int]
     MODEL_URL_FIELD_NUMBER: _ClassVar[int]
     INPUT_TASK_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
+    MIN_WALL_MM_FIELD_NUMBER: _ClassVar[int]
     owner: str
     model_url: str
     input_task_id: str
     unit: str
-    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ...) -> None: ...
+    min_wall_mm: float
+    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ..., min_wall_mm: _Optional[float] = ...) -> None: ...
 
 class CreateRepairTaskResponse(_message.Message):
     __slots__ = ("task",)

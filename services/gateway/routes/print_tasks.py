@@ -85,7 +85,7 @@ def build_router(kind: str, path: str) -> APIRouter:
         else:
             reply = await clients.call(
                 clients.printability.CreateRepairTask,
-                pb.CreateRepairTaskRequest(**common),
+                pb.CreateRepairTaskRequest(**common, min_wall_mm=body.min_wall_mm or 0.0),
                 timeout_s=CREATE_TIMEOUT_S,
             )
         return {"result": reply.task.id}
