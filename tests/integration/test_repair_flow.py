@@ -13,12 +13,15 @@ import struct
 import time
 import uuid
 
+import grpc
 import httpx
 import numpy as np
 import pytest
 import trimesh
 from PIL import Image
 
+from printforge.printability.v1 import printability_pb2, printability_pb2_grpc
+from printforge.runtime.grpc_errors import reason_of
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh
 from tests.integration.sse_client import sse_events
@@ -445,3 +448,23 @@ def test_min_wall_mm_thickens_a_sheet_to_that_wall(client: httpx.Client, carol: 
 def test_min_wall_mm_out_of_range_is_a_400(client: httpx.Client, carol: dict[str, str], wall: float) -> None:
     body = {"model_url": data_url(binary_stl(*broken_cube())), "min_wall_mm": wall}
     assert_error(client.post(REPAIR, json=body, headers=carol), 400)
+
+
+@pytest.mark.parametrize("wall", [float("nan"), float("inf"), -2.0])
+def test_min_wall_mm_that_is_no_length_is_refused_by_the_service_itself(mesh: Mesh, wall: float) -> None:
+    """Behind the gateway's check: a NaN would not even fit the task's JSON input."""
+
+    async def run() -> None:
+        async with grpc.aio.insecure_channel(mesh.addr("printability")) as channel:
+            stub = printability_pb2_grpc.PrintabilityServiceStub(channel)
+            request = printability_pb2.CreateRepairTaskRequest(
+                owner="usr_grpc", model_url=data_url(binary_stl(*broken_cube())), min_wall_mm=wall
+            )
+            with pytest.raises(grpc.aio.AioRpcError) as info:
+                await stub.CreateRepairTask(request, timeout=10)
+            assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+            assert reason_of(info.value) == "INVALID_MIN_WALL"
+
+    import asyncio
+
+    asyncio.run(run())
