@@ -33,8 +33,8 @@ from sse_starlette.sse import EventSourceResponse
 
 from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
-from printforge.runtime.blobs import BlobNotFound
 from printforge.runtime.signing import InvalidSignature, rounded_expiry, sign_claims, verify_claims
+from services.gateway.blob_download import stream_blob
 from services.gateway.errors import ApiError
 from services.gateway.principal import Principal, consume, require_principal
 from services.gateway.schemas import ErrorBody
@@ -390,14 +390,10 @@ async def download(
         raise ApiError(
             404, f"generation {generation_id} version {gen.version} has no {fmt} file ({gen.status})"
         )
-    try:
-        data = await asyncio.to_thread(request.app.state.blobs.get, key)
-    except BlobNotFound:
-        raise ApiError(404, "the file no longer exists") from None
     headers = {k: v for k, v in response.headers.items() if k.startswith("ratelimit-")}
     headers["Content-Disposition"] = f'attachment; filename="{generation_id}-v{gen.version}.{fmt}"'
     if signed:
         # A signed URL is its own credential (no cookies, no key), so any page may load it,
         # e.g. a <model-viewer> or three.js viewer on the client's own origin.
         headers["Access-Control-Allow-Origin"] = "*"
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+    return await stream_blob(request.app.state.blobs, key, MEDIA_TYPES[fmt], headers)
