@@ -19,6 +19,7 @@ Blob and database calls block, so they run in threads: the event loop keeps serv
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 import uuid
 from dataclasses import dataclass
@@ -33,6 +34,8 @@ from printforge.runtime.url_policy import AddressPolicy, UnsafeURLError
 from services.printability.generated_parts import GeneratedParts, GeneratorUnavailable, PartNotFound
 from services.printability.printers import lookup_printer
 from services.printability.store import ANALYZE, REPAIR
+
+log = logging.getLogger(__name__)
 
 ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf"})
 REPAIR_EXTENSIONS = frozenset({".glb", ".stl", ".obj"})
@@ -216,7 +219,13 @@ async def _from_generation(
     except PartNotFound as exc:
         raise InputError(404, NOT_FOUND if exc.unknown else f"{NOT_FOUND}: {exc}") from None
     except GeneratorUnavailable as exc:
-        raise InputError(503, f"input_task_id could not be resolved now, retry later: {exc}") from None
+        # The cause names internal addresses: it goes to the log, not to the caller.
+        log.warning(
+            "resolving input_task_id failed", extra={"input_task_id": generation_id, "error": str(exc)}
+        )
+        raise InputError(
+            503, "input_task_id could not be resolved now; retry later", "GENERATOR_UNAVAILABLE"
+        ) from None
     status = _TASK_STATUS.get(part.status, part.status.upper())
     if status != SUCCEEDED:
         raise InputError(400, f"Task not succeeded: the referenced task is {status}")
