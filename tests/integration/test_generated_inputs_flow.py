@@ -88,6 +88,9 @@ def test_a_starter_is_analyzed_by_id_in_mm(
     cached_id = _create(client, ANALYZE, alice, input_task_id=starter["generationId"])
     cached = client.get(f"{ANALYZE}/{cached_id}", headers=alice).json()
     assert cached["status"] == "SUCCEEDED" and cached["printability"] == own_check
+    # Deleting the task deletes nothing of the generation it read.
+    assert client.delete(f"{ANALYZE}/{cached_id}", headers=alice).status_code == 200
+    assert client.get(starter["stlUrl"]).status_code == 200
 
     # With a printer, the STL is measured again, in millimetres whatever unit the request says.
     task_id = _create(client, ANALYZE, alice, input_task_id=starter["generationId"], printer="x1c", unit="in")
