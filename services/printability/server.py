@@ -61,7 +61,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             await abort_http(
                 context, 400, f"unit must be one of {', '.join(UNITS)}, got {unit!r}", "INVALID_UNIT"
             )
-        min_wall = getattr(request, "min_wall_mm", 0.0)
+        min_wall = getattr(request, "min_wall_mm", 0.0)  # analyze requests have no such field
         if not (math.isfinite(min_wall) and min_wall >= 0):
             message = f"min_wall_mm must be a positive number of mm, got {min_wall!r}"
             await abort_http(context, 400, message, "INVALID_MIN_WALL")
@@ -100,8 +100,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             "printer": printer,
             "source": resolved.description,
         }
-        min_wall = getattr(request, "min_wall_mm", 0.0)
-        if min_wall:
+        if min_wall:  # repair only; 0 (unset) leaves the repair's default
             task_input["min_wall_mm"] = min_wall
         task = await asyncio.to_thread(
             self.store.create, request.owner, kind, task_input, result=resolved.cached_result

@@ -22,6 +22,7 @@ import numpy as np
 
 from services.printability.repair_steps import orient, shell, volumetric
 from services.printability.repair_steps.faithfulness import nearest_on_surface
+from services.printability.repair_steps.nonmanifold import face_edges
 from services.printability.repair_steps.orient import FLAT_RATIO
 from services.printability.repair_steps.sampling import random_points
 from services.printability.repair_steps.work import CREATED, SHELL, WorkMesh
@@ -66,7 +67,10 @@ def body_measures(work: WorkMesh) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 
 def thicken_sheets(work: WorkMesh, wall: float = DEFAULT_WALL_MM) -> int:
-    """Replace every sheet by a shell `wall` mm thick (see the module docstring). Returns faces replaced."""
+    """Replace every sheet by a shell `wall` mm thick (see the module docstring).
+
+    Returns the number of faces dropped plus faces added.
+    """
     if len(work.faces) == 0:
         return 0
     body, volume, kept_area, created_area = body_measures(work)
@@ -110,8 +114,6 @@ def shell_open_bodies(work: WorkMesh, wall: float = DEFAULT_WALL_MM) -> int:
     For meshes whose fill patches invent too much surface (a box missing a whole side, a gable
     roof): the open surface itself is the part, printed with a wall.
     """
-    from services.printability.repair_steps.nonmanifold import face_edges
-
     order, starts, counts = face_edges(work)
     boundary_faces = order[starts[counts == 1]] // 3
     if len(boundary_faces) == 0:
