@@ -89,7 +89,11 @@ def _fill_in_rounds(work: WorkMesh, rims: list[np.ndarray]) -> tuple[list[np.nda
     """
     rest = [rim for rim in rims if len(rim) > DP_MAX_RIM]
     pending = [rim for rim in rims if len(rim) <= DP_MAX_RIM]
-    edge_keys = [_edge_keys(work.faces, len(work.vertices))]  # the mesh's, then each round's
+    if not pending:
+        return [], rest
+    near = _faces_between(work.faces, len(work.vertices), np.concatenate(pending))
+    # The mesh's edges between rim vertices, then each round's new diagonals.
+    edge_keys = [_edge_keys(near, len(work.vertices))]
     done: list[np.ndarray] = []
     while pending:
         taken: set[int] = set()
@@ -142,7 +146,9 @@ def _fill_batch(
 
 
 def _edge_keys(faces: np.ndarray, n_vertices: int) -> np.ndarray:
-    """Sorted unique keys (lo * n_vertices + hi) of the undirected edges of `faces`."""
+    """Sorted unique keys (lo * n_vertices + hi) of the undirected edges of `faces` (never empty)."""
+    if len(faces) == 0:
+        return np.full(1, -1, dtype=np.int64)
     a = faces.ravel()
     b = faces[:, [1, 2, 0]].ravel()
     return np.unique(np.minimum(a, b) * n_vertices + np.maximum(a, b))
@@ -161,13 +167,20 @@ def _fill_one_by_one(work: WorkMesh, rims: list[np.ndarray], new_faces: list[np.
         new_faces.append(triangles)
 
 
+def _faces_between(faces: np.ndarray, n_vertices: int, vertices: np.ndarray) -> np.ndarray:
+    """The faces with two or more corners in `vertices`: the only ones that can hold an edge
+    between two of them (a 1.3M-face scan's few rims touch a few hundred faces)."""
+    on = np.zeros(n_vertices, dtype=bool)
+    on[vertices] = True
+    hit = on[faces]
+    return faces[(hit[:, 0] & (hit[:, 1] | hit[:, 2])) | (hit[:, 1] & hit[:, 2])]
+
+
 def _edges_between(faces: np.ndarray, n_vertices: int, vertices: np.ndarray) -> dict[int, set[int]]:
     """Edges of `faces` whose two ends are both in `vertices`, as vertex -> neighbours."""
     on = np.zeros(n_vertices, dtype=bool)
     on[vertices] = True
-    hit = on[faces]  # only faces with two or more such vertices can hold such an edge
-    two = (hit[:, 0] & (hit[:, 1] | hit[:, 2])) | (hit[:, 1] & hit[:, 2])
-    faces = faces[two]
+    faces = _faces_between(faces, n_vertices, vertices)
     a = faces.ravel()
     b = faces[:, [1, 2, 0]].ravel()
     both = on[a] & on[b]

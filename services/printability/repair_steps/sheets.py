@@ -35,8 +35,10 @@ MAX_REMESHED = 256
 ON_SURFACE = 1e-4
 #: A patch point within this fraction of the diagonal of an input face lies on the input.
 ON_INPUT = 1e-3
-#: Patch points sampled per body to tell whether its patch lies on the input.
+#: Patch points sampled per body to tell whether its patch lies on the input (at most
+#: `MAX_PATCH_SAMPLES` in all: a body too small to get one is a sheet, which costs nothing).
 PATCH_SAMPLES = 200
+MAX_PATCH_SAMPLES = 50_000
 #: Default shell wall, mm (a typical nozzle's two perimeters).
 DEFAULT_WALL_MM = 1.0
 #: The wall never exceeds this fraction of the diagonal: a thicker back would move the part's shape
@@ -138,7 +140,8 @@ def _patch_on_input(work: WorkMesh, body: np.ndarray, bodies: np.ndarray) -> np.
     index = np.full(body.max() + 1, -1, dtype=np.int64)
     index[bodies] = np.arange(len(bodies))
     patch = np.flatnonzero((work.origin == CREATED) & (index[body] >= 0))
-    points, face = random_points(work.vertices, work.faces[patch], PATCH_SAMPLES * len(bodies))
+    count = min(PATCH_SAMPLES * len(bodies), MAX_PATCH_SAMPLES)
+    points, face = random_points(work.vertices, work.faces[patch], count)
     if len(points) == 0 or len(inputs) == 0:
         return on_input
     reach = ON_INPUT * work.diagonal
