@@ -9,32 +9,11 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
 from urllib.parse import urlparse
 
+from printforge.runtime.blob_keys import BlobNotFound, BlobStore, safe_key
 
-class BlobNotFound(KeyError):
-    """No blob under that key; a KeyError so callers may treat a store like a mapping."""
-
-
-class BlobStore(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
-    def get(self, key: str) -> bytes: ...
-    def delete_prefix(self, prefix: str) -> None: ...
-    def exists(self, key: str) -> bool: ...
-
-
-def _safe_key(key: str) -> str:
-    """The key itself if it is a plain relative path; ValueError otherwise, in every backend.
-
-    Refusing `..`, `.`, empty segments and absolute keys keeps a directory store inside its
-    root, and refusing them in S3 too keeps both backends interchangeable. NUL cannot be in a
-    file name, so it is refused everywhere rather than only on disk.
-    """
-    parts = key.split("/")
-    if not key or key.startswith("/") or "\0" in key or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"invalid blob key {key!r}")
-    return key
+__all__ = ["BlobNotFound", "BlobStore", "DirectoryBlobStore", "open_blob_store"]
 
 
 class DirectoryBlobStore:
@@ -45,7 +24,7 @@ class DirectoryBlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        return self.root / _safe_key(key)
+        return self.root / safe_key(key)
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
