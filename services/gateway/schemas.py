@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 
 class ErrorDetail(BaseModel):
@@ -21,7 +21,17 @@ class CreatePrintTaskRequest(BaseModel):
     input_task_id: str | None = Field(None, description="A SUCCEEDED task you own; takes priority.")
     model_url: str | None = Field(None, description="http(s) or data: URL of the model (max 100 MB).")
     unit: str | None = Field(None, description="Unit of unit-less formats: mm (default), cm, m, in.")
-    printer: str | None = Field(None, description="Analyze only: printer name for the build-volume check.")
+    printer: str | None = Field(
+        None, description="Analyze only: printer name for the build-volume check and print-prep."
+    )
+    material: str | None = Field(
+        None, description="Analyze only: PLA, PETG or ABS for print-prep's slicer estimate (default PLA)."
+    )
+    auto_orient: StrictBool | None = Field(
+        None,
+        description="Analyze: estimate the print in the least-support orientation. Repair: return the "
+        "repaired mesh turned to that orientation.",
+    )
 
 
 class CreateTaskResponse(BaseModel):

@@ -81,11 +81,14 @@ async def resolve_input(
     max_bytes: int,
     unit: str = "mm",
     printer: str = "",
+    material: str = "",
+    auto_orient: bool = False,
     address_policy: AddressPolicy | None = None,
 ) -> ResolvedInput:
     """The input of a new task; input_task_id takes priority over model_url (the analyze seed)."""
     if input_task_id:
-        return _from_task(kind, owner, input_task_id, store, blobs, unit=unit, printer=printer)
+        prep = (material, auto_orient)
+        return _from_task(kind, owner, input_task_id, store, blobs, unit=unit, printer=printer, prep=prep)
     if not model_url:
         raise InputError(400, "Missing parameter: provide either input_task_id or model_url")
     allowed = ANALYZE_EXTENSIONS if kind == ANALYZE else REPAIR_EXTENSIONS
@@ -117,14 +120,25 @@ def _printer_key(name: str) -> str:
         return name
 
 
-def _same_settings(source_input: dict[str, Any], unit: str, printer: str) -> bool:
-    """Whether an analysis made with `source_input` answers a request for `unit` and `printer`."""
+def _same_settings(source_input: dict[str, Any], unit: str, printer: str, prep: tuple[str, bool]) -> bool:
+    """Whether an analysis made with `source_input` answers a request for `unit`, `printer` and the
+    print-prep settings `prep` = (material, auto_orient): both change the print_prep object."""
     same_unit = (source_input.get("unit") or "mm") == unit
-    return same_unit and _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    same_prep = ((source_input.get("material") or ""), bool(source_input.get("auto_orient"))) == prep
+    same_printer = _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    return same_unit and same_printer and same_prep
 
 
 def _from_task(
-    kind: str, owner: str, task_id: str, store: TaskStore, blobs: BlobStore, *, unit: str, printer: str
+    kind: str,
+    owner: str,
+    task_id: str,
+    store: TaskStore,
+    blobs: BlobStore,
+    *,
+    unit: str,
+    printer: str,
+    prep: tuple[str, bool],
 ) -> ResolvedInput:
     try:
         uuid.UUID(task_id)
@@ -148,6 +162,6 @@ def _from_task(
     key = source.input.get("blob_key", "")
     if not key or not blobs.exists(key):
         raise InputError(404, "The underlying model file is no longer available in storage")
-    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer)
+    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer, prep)
     cached = source.result if reusable else None
     return ResolvedInput(key, source.input.get("filename", "model"), {"input_task_id": task_id}, cached)

@@ -1,0 +1,37 @@
+"""The welded mesh every print-prep check reads: per-face centroids, outward unit normals and areas.
+
+Computed once (the checks share them and the ray-casting BVH). Normals follow the faces' winding,
+flipped as a whole when the signed volume is negative: an inside-out file still gets its overhangs
+and thin walls measured from the side the material is on. Degenerate faces (the contract's flat
+test) get a zero normal and are ignored by every check: they have no direction and no area.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import numpy as np
+
+from services.printability import topology
+from services.printability.printprep.raycast import RayScene
+
+
+class PrepMesh:
+    def __init__(self, vertices: np.ndarray, faces: np.ndarray) -> None:
+        self.vertices = np.asarray(vertices, dtype=np.float64).reshape(-1, 3)
+        self.faces = np.asarray(faces, dtype=np.int64).reshape(-1, 3)
+        corners = self.vertices[self.faces]
+        cross = topology.doubled_area_vectors(corners)
+        doubled = np.sqrt(np.einsum("ij,ij->i", cross, cross))
+        lo, hi = topology.bounds(self.vertices[np.unique(self.faces)] if len(self.faces) else self.vertices)
+        self.diagonal = float(np.linalg.norm(hi - lo)) if len(self.faces) else 0.0
+        self.valid = ~topology.flat_faces(doubled, self.diagonal) if len(self.faces) else np.zeros(0, bool)
+        sign = -1.0 if topology.signed_volume(corners, cross) < 0 else 1.0
+        self.normals = np.zeros_like(cross)
+        np.divide(cross * sign, doubled[:, None], out=self.normals, where=self.valid[:, None])
+        self.areas = np.where(self.valid, doubled / 2.0, 0.0)
+        self.centroids = corners.mean(axis=1)
+
+    @cached_property
+    def scene(self) -> RayScene:
+        return RayScene(self.vertices, self.faces)
