@@ -13,7 +13,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # setup.sh's Debian packages minus python3-venv and python3-dev: this image's own Python has both.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libgl1 libglu1-mesa libxrender1 libxext6 libsm6 libxi6 libxxf86vm1 libusb-1.0-0 libgomp1 \
+      libgl1 libglu1-mesa libxrender1 libxext6 libsm6 libxi6 libxxf86vm1 libusb-1.0-0 libgomp1 prusa-slicer \
  && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 printforge \

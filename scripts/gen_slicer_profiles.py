@@ -95,10 +95,16 @@ def slug(name: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bundles", type=Path, default=Path("/usr/share/PrusaSlicer/profiles"))
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: the package's)")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
+    write_profiles(args.bundles, args.out)
+
+
+def write_profiles(bundles: Path, out: Path) -> None:
+    """Flatten every TARGETS profile of the bundles in `bundles` into .ini files in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
     for printer, (bundle, section, filaments) in TARGETS.items():
-        path = args.bundles / f"{bundle}.ini"
+        path = bundles / f"{bundle}.ini"
         sections = parse_bundle(path)
         version = sections["vendor"].get("config_version", "?")
         source = f"{path.name} {version}"
@@ -107,12 +113,12 @@ def main() -> None:
         settings = resolve(sections, "print", print_name)
         machine["printer_settings_id"] = section
         settings["print_settings_id"] = print_name
-        (OUT / f"{slug(printer)}.printer.ini").write_text(flat(machine, f"{source} [printer:{section}]"))
-        (OUT / f"{slug(printer)}.print.ini").write_text(flat(settings, f"{source} [print:{print_name}]"))
+        (out / f"{slug(printer)}.printer.ini").write_text(flat(machine, f"{source} [printer:{section}]"))
+        (out / f"{slug(printer)}.print.ini").write_text(flat(settings, f"{source} [print:{print_name}]"))
         for material, filament in filaments.items():
             values = resolve(sections, "filament", filament)
             values["filament_settings_id"] = f'"{filament}"'
-            target = OUT / f"{slug(printer)}.{material.lower()}.ini"
+            target = out / f"{slug(printer)}.{material.lower()}.ini"
             target.write_text(flat(values, f"{source} [filament:{filament}]"))
         print(f"{printer}: [printer:{section}] [print:{print_name}] {', '.join(filaments.values())}")
 
