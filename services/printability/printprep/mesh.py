@@ -33,5 +33,35 @@ class PrepMesh:
         self.centroids = corners.mean(axis=1)
 
     @cached_property
+    def corner_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The faces' first, second and third vertex indices, each contiguous (fast per-face gathers)."""
+        return tuple(np.ascontiguousarray(self.faces[:, i]) for i in range(3))  # type: ignore[return-value]
+
+    def facing(self, direction: np.ndarray) -> np.ndarray:
+        """(m,) cosine between each face's normal and the unit `direction`."""
+        return _dot(self._normal_columns, direction)
+
+    def depth(self, direction: np.ndarray) -> np.ndarray:
+        """(n,) how far along the unit `direction` each vertex lies."""
+        return _dot(self._vertex_columns, direction)
+
+    @cached_property
+    def _normal_columns(self) -> tuple[np.ndarray, ...]:
+        return tuple(np.ascontiguousarray(self.normals[:, i]) for i in range(3))
+
+    @cached_property
+    def _vertex_columns(self) -> tuple[np.ndarray, ...]:
+        return tuple(np.ascontiguousarray(self.vertices[:, i]) for i in range(3))
+
+    @cached_property
     def scene(self) -> RayScene:
         return RayScene(self.vertices, self.faces)
+
+
+def _dot(columns: tuple[np.ndarray, ...], direction: np.ndarray) -> np.ndarray:
+    """Row-wise dot products with `direction`, column by column: a (k, 3) @ (3,) product runs a
+    3-wide inner loop and is about three times slower on a million rows."""
+    out = columns[0] * direction[0]
+    out += columns[1] * direction[1]
+    out += columns[2] * direction[2]
+    return out

@@ -28,7 +28,7 @@ from services.printability.printprep.mesh import PrepMesh
 from services.printability.printprep.supports import SupportEstimate, estimate_supports
 
 CURRENT_DOWN = np.array([0.0, 0.0, -1.0])
-SEARCH_RAYS = 20_000
+SEARCH_RAYS = 4_000
 FLAT_CANDIDATES = 24
 SPHERE_CANDIDATES = 32
 EXACT_FINALISTS = 3

@@ -55,12 +55,12 @@ class SupportEstimate:
 def estimate_supports(mesh: PrepMesh, down: np.ndarray, max_rays: int | None = None) -> SupportEstimate:
     """Overhang and support of `mesh` printed with unit vector `down` (model coordinates) to the plate."""
     down = np.asarray(down, dtype=np.float64)
-    depth = mesh.vertices @ down  # how far below the model's origin each vertex lies along `down`
-    corner_depth = depth[mesh.faces]
+    depth = mesh.depth(down)  # how far below the model's origin each vertex lies along `down`
     plate = float(depth.max()) if len(depth) else 0.0
-    tolerance = PLATE_TOLERANCE * mesh.diagonal
-    on_plate = mesh.valid & (corner_depth.min(axis=1) >= plate - tolerance)
-    facing = mesh.normals @ down
+    near = depth >= plate - PLATE_TOLERANCE * mesh.diagonal
+    a, b, c = mesh.corner_columns
+    on_plate = mesh.valid & near[a] & near[b] & near[c]
+    facing = mesh.facing(down)
     overhang = np.flatnonzero(mesh.valid & (facing > math.sin(math.radians(OVERHANG_ANGLE_DEG))) & ~on_plate)
     rays = overhang
     if max_rays is not None and len(overhang) > max_rays:
