@@ -3,8 +3,9 @@
 The Meshy seeds decide the status codes, so the checks happen at creation time: a bad,
 unsafe or oversized URL is a 400 before any task exists; input_task_id must be a UUID of a
 SUCCEEDED task of the caller (analyze answers 403 for another user's task, repair 404).
-An analyze of an analyzed task reuses its printability only when unit and printer match,
-since both change the report (volume scale, build-volume fit).
+An analyze of an analyzed task reuses its printability only when unit, printer and the print-prep
+settings (material, auto_orient) match, since each changes the report (volume scale, build-volume
+fit, print_prep).
 """
 
 from __future__ import annotations

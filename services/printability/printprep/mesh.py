@@ -23,14 +23,18 @@ class PrepMesh:
         corners = self.vertices[self.faces]
         cross = topology.doubled_area_vectors(corners)
         doubled = np.sqrt(np.einsum("ij,ij->i", cross, cross))
-        lo, hi = topology.bounds(self.vertices[np.unique(self.faces)] if len(self.faces) else self.vertices)
-        self.diagonal = float(np.linalg.norm(hi - lo)) if len(self.faces) else 0.0
+        used = np.zeros(len(self.vertices), dtype=bool)
+        used[self.faces.ravel()] = True
+        lo, hi = topology.bounds(self.vertices[used]) if len(self.faces) else (np.zeros(3), np.zeros(3))
+        self.diagonal = float(np.linalg.norm(hi - lo))
         self.valid = ~topology.flat_faces(doubled, self.diagonal) if len(self.faces) else np.zeros(0, bool)
         sign = -1.0 if topology.signed_volume(corners, cross) < 0 else 1.0
         self.normals = np.zeros_like(cross)
         np.divide(cross * sign, doubled[:, None], out=self.normals, where=self.valid[:, None])
         self.areas = np.where(self.valid, doubled / 2.0, 0.0)
-        self.centroids = corners.mean(axis=1)
+        self.centroids = corners[:, 0] + corners[:, 1]  # not mean(axis=1): a 3-wide reduce, 4x slower
+        self.centroids += corners[:, 2]
+        self.centroids /= 3.0
 
     @cached_property
     def corner_columns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
