@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 from urllib.parse import urlparse
 
 
@@ -17,9 +19,27 @@ class BlobNotFound(KeyError):
     """No blob under that key; a KeyError so callers may treat a store like a mapping."""
 
 
+# Downloads are sent in chunks of this size: a 100 MB part costs the gateway 1 MiB, not 100 MB.
+CHUNK_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class BlobReader:
+    """An opened blob: its size, known before the first byte, and its chunks, read lazily.
+
+    Opening is eager so that a missing key is BlobNotFound at `open`, before a response has
+    started; reading is lazy so that memory stays one chunk however large the blob is.
+    `chunks` closes the underlying file or HTTP body when it is exhausted or closed.
+    """
+
+    size: int
+    chunks: Iterator[bytes]
+
+
 class BlobStore(Protocol):
     def put(self, key: str, data: bytes) -> None: ...
     def get(self, key: str) -> bytes: ...
+    def open(self, key: str) -> BlobReader: ...
     def delete_prefix(self, prefix: str) -> None: ...
     def exists(self, key: str) -> bool: ...
 
@@ -66,6 +86,13 @@ class DirectoryBlobStore:
             # A prefix of other keys (a directory) or a path through a blob is no blob, as in S3.
             raise BlobNotFound(key) from exc
 
+    def open(self, key: str) -> BlobReader:
+        try:
+            fh = self._path(key).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise BlobNotFound(key) from exc
+        return BlobReader(os.fstat(fh.fileno()).st_size, _file_chunks(fh))
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -81,6 +108,12 @@ class DirectoryBlobStore:
                 else:
                     path.unlink()
             base.rmdir()
+
+
+def _file_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    with fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            yield chunk
 
 
 def open_blob_store(location: str, *, s3_endpoint_url: str | None = None) -> BlobStore:

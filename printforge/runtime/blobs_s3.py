@@ -7,9 +7,10 @@ checked by the same `_safe_key`, a missing key is BlobNotFound, and a prefix is 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from printforge.runtime.blobs import BlobNotFound, _safe_key
+from printforge.runtime.blobs import CHUNK_BYTES, BlobNotFound, BlobReader, _safe_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -36,6 +37,13 @@ class S3BlobStore:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         except self.client.exceptions.NoSuchKey as exc:
             raise BlobNotFound(key) from exc
+
+    def open(self, key: str) -> BlobReader:
+        try:
+            reply = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except self.client.exceptions.NoSuchKey as exc:
+            raise BlobNotFound(key) from exc
+        return BlobReader(int(reply["ContentLength"]), _body_chunks(reply["Body"]))
 
     def exists(self, key: str) -> bool:
         """Only a 404 means "no blob": a denied or broken request raises instead of reading as absent."""
@@ -64,3 +72,11 @@ class S3BlobStore:
                     f"could not delete {len(reply['Errors'])} blob(s) under {prefix!r}: "
                     f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
                 )
+
+
+def _body_chunks(body: Any) -> Iterator[bytes]:
+    """botocore's StreamingBody in CHUNK_BYTES pieces, closed at the end so its connection is reused."""
+    try:
+        yield from body.iter_chunks(CHUNK_BYTES)
+    finally:
+        body.close()

@@ -18,7 +18,11 @@ class ErrorBody(BaseModel):
 
 
 class CreatePrintTaskRequest(BaseModel):
-    input_task_id: str | None = Field(None, description="A SUCCEEDED task you own; takes priority.")
+    input_task_id: str | None = Field(
+        None,
+        description="A SUCCEEDED task you own, takes priority: an analyze/repair task, a generation, chat "
+        "result or Makistry job (its latest version, or version N as <id>@v<N>).",
+    )
     model_url: str | None = Field(None, description="http(s) or data: URL of the model (max 100 MB).")
     unit: str | None = Field(None, description="Unit of unit-less formats: mm (default), cm, m, in.")
     printer: str | None = Field(

@@ -188,6 +188,20 @@ class Generations:
             gen = await self._reconcile(gen)
         return gen
 
+    async def get_owned(self, owner: str, generation_id: str, version: int = 0) -> Generation:
+        """`get` for callers other than the owner's own views: another user's generation answers
+        404 "Generation not found" exactly as an unknown one does, so its existence never leaks."""
+        gen = await asyncio.to_thread(self.store.get, generation_id, version)
+        if gen is None or gen.owner != owner:
+            if version > 0 and await asyncio.to_thread(self.store.owner_of, generation_id) == owner:
+                raise GenerationError(
+                    404, f"generation {generation_id} has no version {version}", "VERSION_NOT_FOUND"
+                )
+            raise GenerationError(404, "Generation not found", "GENERATION_NOT_FOUND")
+        if gen.status == PROCESSING and gen.task_id:
+            gen = await self._reconcile(gen)
+        return gen
+
     async def _reconcile(self, gen: Generation) -> Generation:
         """A task the runner gave up on (its workers kept dying) never reached the handler's `fail`."""
         task = await asyncio.to_thread(self.tasks.get, gen.task_id)  # type: ignore[arg-type]

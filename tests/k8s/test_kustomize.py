@@ -44,6 +44,7 @@ CALL_GRAPH = {
     *{("envoy", svc, port) for svc, port in GRPC_PORTS.items()},
     *{("gateway", svc, port) for svc, port in GRPC_PORTS.items()},
     ("generator", "printability", GRPC_PORTS["printability"]),
+    ("printability", "generator", GRPC_PORTS["generator"]),  # GetPartMesh (input_task_id)
 }
 DB_CLIENTS = ("auth", "generator", "printability", "gateway", "printforge-migrate")
 BACKING_STORE_EDGES = {
