@@ -58,10 +58,13 @@ def estimate_supports(mesh: PrepMesh, down: np.ndarray, max_rays: int | None = N
     depth = mesh.depth(down)  # how far below the model's origin each vertex lies along `down`
     plate = float(depth.max()) if len(depth) else 0.0
     near = depth >= plate - PLATE_TOLERANCE * mesh.diagonal
-    a, b, c = mesh.corner_columns
-    on_plate = mesh.valid & near[a] & near[b] & near[c]
     facing = mesh.facing(down)
-    overhang = np.flatnonzero(mesh.valid & (facing > math.sin(math.radians(OVERHANG_ANGLE_DEG))) & ~on_plate)
+    # A face on the plate has its corners at one depth, so it faces straight down: only the faces
+    # steep enough to overhang need the corner test.
+    steep = np.flatnonzero(mesh.valid & (facing > math.sin(math.radians(OVERHANG_ANGLE_DEG))))
+    a, b, c = mesh.corner_columns
+    resting = near[a[steep]] & near[b[steep]] & near[c[steep]]
+    on_plate, overhang = steep[resting], steep[~resting]
     rays = overhang
     if max_rays is not None and len(overhang) > max_rays:
         rays = np.random.default_rng(0).choice(overhang, max_rays, replace=False)
