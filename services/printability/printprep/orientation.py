@@ -41,7 +41,8 @@ _BINS = 200
 
 METHOD = (
     "candidates: current, the 6 axes, the normals of the 24 largest flat areas and 32 Fibonacci "
-    "directions; least support volume wins, ties (within 1%) go to the largest area on the plate"
+    "directions; among those resting on at least 10% of the widest contact, the least support volume "
+    "wins, ties (within 1%) go to the largest area on the plate"
 )
 
 
@@ -51,7 +52,8 @@ def best_orientation(mesh: PrepMesh) -> dict[str, Any]:
     directions = candidate_directions(mesh)
     sampled = [estimate_supports(mesh, d, SEARCH_RAYS) for d in directions]
     finalists = sorted(range(len(directions)), key=lambda i: sampled[i].support_volume_mm3)[:EXACT_FINALISTS]
-    exact = {i: estimate_supports(mesh, directions[i]) for i in finalists}
+    exact = {0: current}  # directions[0] is the current direction
+    exact.update({i: estimate_supports(mesh, directions[i]) for i in finalists if i not in exact})
     scored = [exact.get(i, sampled[i]) for i in range(len(directions))]
     choice = _choose(directions, scored)
     down = directions[choice]
