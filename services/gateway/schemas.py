@@ -55,6 +55,10 @@ class PrintabilityMetrics(BaseModel):
 
 
 class Printability(BaseModel, extra="allow"):
+    """Meshy's printability block. printforge adds `extra` (bodies, size, overhang area, printer fit)
+    and, when the request names a printer or material or asks for auto_orient, `print_prep` (thin
+    walls, supports, auto-orient, PrusaSlicer's estimate; docs/print-prep.md)."""
+
     version: str = Field(alias="_version")
     status: str
     issue_count: int | None = None
