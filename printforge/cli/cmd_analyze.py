@@ -49,20 +49,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     prepare_one_shot_process()
-    from printforge.runtime.config import slicer_path_from_env, slicer_timeout_from_env
     from services.printability.analyze import analyze
     from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
     from services.printability.printers import UnknownPrinterError, lookup_printer
-    from services.printability.printprep.profiles import UnknownMaterialError, canonical_material
-    from services.printability.printprep.request import PrepRequest
+    from services.printability.printprep.request import PrepRequest, UnknownMaterialError, canonical_material
 
     try:
         if args.printer is not None:
             lookup_printer(args.printer)
         material = canonical_material(args.material) if args.material is not None else None
-        prep = PrepRequest(
-            args.printer, material, args.auto_orient, slicer_path_from_env(), slicer_timeout_from_env()
-        )
+        prep = PrepRequest(args.printer, material, args.auto_orient)
         mesh = load_mesh(read_file(args.file), args.file.name, args.unit)  # large files are mapped
         result = analyze(mesh, printer=args.printer) if not prep.wanted else _with_prep(mesh, prep)
     except (OSError, MeshLoadError, UnknownPrinterError, UnknownMaterialError) as exc:
@@ -77,10 +73,15 @@ def handle(args: argparse.Namespace) -> int:
 
 
 def _with_prep(mesh, prep) -> dict:  # type: ignore[no-untyped-def]
-    """The printability block with its `print_prep` object (the checks load only when asked for)."""
+    """The printability block with its `print_prep` object (the checks, and the settings module the
+    slicer's path comes from, load only when asked for: they cost a plain analyze's start-up)."""
+    from dataclasses import replace
+
+    from printforge.runtime.config import slicer_path_from_env, slicer_timeout_from_env
     from services.printability.analyze import measure
     from services.printability.printprep.report import print_prep
 
+    prep = replace(prep, slicer_path=slicer_path_from_env(), slicer_timeout_s=slicer_timeout_from_env())
     measured = measure(mesh, printer=prep.printer)
     if measured.vertices is not None and measured.faces is not None:
         measured.block["print_prep"] = print_prep(measured.vertices, measured.faces, prep)

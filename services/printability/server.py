@@ -70,7 +70,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
         material = getattr(request, "material", "")
         if material:
-            from services.printability.printprep.profiles import UnknownMaterialError, canonical_material
+            from services.printability.printprep.request import UnknownMaterialError, canonical_material
 
             try:
                 material = canonical_material(material)

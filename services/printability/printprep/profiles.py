@@ -3,7 +3,8 @@
 The .ini files in `profiles/` are flattened by scripts/gen_slicer_profiles.py from the vendor bundles
 of Debian's prusa-slicer 2.5.0 (PrusaResearch.ini 1.5.1, Creality.ini 0.2.1): each printer's own
 profile, the print profile its bundle names as default, and the bundle's generic filaments. Printers
-are named as in `printers.py`, so one name serves the build-volume check and the slicer.
+are named as in `printers.py`, so one name serves the build-volume check and the slicer; each has a
+filament file for every material in `request.MATERIALS`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,8 @@ from pathlib import Path
 from services.printability.printers import lookup_printer
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
-MATERIALS = ("PLA", "PETG", "ABS")
 #: The nozzle the thin-wall check assumes when the printer (or its profile) is unknown.
 DEFAULT_NOZZLE_MM = 0.4
-
-
-class UnknownMaterialError(ValueError):
-    """No filament profile has this name; the message lists the known ones."""
 
 
 @dataclass(frozen=True)
@@ -56,11 +52,3 @@ def slicer_profile(printer: str) -> SlicerProfile | None:
     Raises printers.UnknownPrinterError for a name printers.py does not know.
     """
     return SLICER_PROFILES.get(lookup_printer(printer).name)
-
-
-def canonical_material(name: str) -> str:
-    """ "pla" -> "PLA"; raises UnknownMaterialError for a material without a filament profile."""
-    upper = name.strip().upper()
-    if upper not in MATERIALS:
-        raise UnknownMaterialError(f"unknown material {name!r}; known materials: {', '.join(MATERIALS)}")
-    return upper

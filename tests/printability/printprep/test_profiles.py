@@ -6,14 +6,8 @@ import pytest
 
 from scripts.gen_slicer_profiles import TARGETS, write_profiles
 from services.printability.printers import UnknownPrinterError, lookup_printer
-from services.printability.printprep.profiles import (
-    MATERIALS,
-    PROFILE_DIR,
-    SLICER_PROFILES,
-    UnknownMaterialError,
-    canonical_material,
-    slicer_profile,
-)
+from services.printability.printprep.profiles import PROFILE_DIR, SLICER_PROFILES, slicer_profile
+from services.printability.printprep.request import MATERIALS
 
 BUNDLES = Path("/usr/share/PrusaSlicer/profiles")
 
@@ -32,12 +26,6 @@ def test_aliases_find_the_profile_and_unprofiled_printers_have_none() -> None:
     assert slicer_profile("Bambu X1C") is None
     with pytest.raises(UnknownPrinterError):
         slicer_profile("Replicator 1987")
-
-
-def test_materials_are_case_insensitive_and_unknown_ones_list_the_known() -> None:
-    assert canonical_material(" petg ") == "PETG"
-    with pytest.raises(UnknownMaterialError, match="known materials: PLA, PETG, ABS"):
-        canonical_material("unobtainium")
 
 
 def test_the_committed_profiles_are_what_the_generator_writes(tmp_path: Path) -> None:

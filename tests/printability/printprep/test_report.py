@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from services.printability.printprep.report import print_prep
-from services.printability.printprep.request import PrepRequest
+from services.printability.printprep.request import PrepRequest, UnknownMaterialError, canonical_material
 from tests.printability.printprep.shapes import box, t_shape, union
 
 
@@ -33,6 +33,12 @@ def test_without_a_printer_the_default_nozzle_and_no_estimate() -> None:
     assert prep["print_estimate"]["print_time_s"] is None
     assert prep["print_estimate"]["reason"].startswith("no printer given")
     assert prep["print_estimate"]["material"] == "PLA"
+
+
+def test_materials_are_case_insensitive_and_unknown_ones_list_the_known() -> None:
+    assert canonical_material(" petg ") == "PETG"
+    with pytest.raises(UnknownMaterialError, match="known materials: PLA, PETG, ABS"):
+        canonical_material("unobtainium")
 
 
 def test_a_request_wants_print_prep_only_when_it_names_something() -> None:
