@@ -11,8 +11,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from printforge.cli.one_shot import prepare_one_shot_process
+
+if TYPE_CHECKING:
+    from services.printability.mesh_io import LoadedMesh
+    from services.printability.printprep.request import PrepRequest
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -72,7 +77,7 @@ def handle(args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_prep(mesh, prep) -> dict:  # type: ignore[no-untyped-def]
+def _with_prep(mesh: LoadedMesh, prep: PrepRequest) -> dict:
     """The printability block with its `print_prep` object (the checks, and the settings module the
     slicer's path comes from, load only when asked for: they cost a plain analyze's start-up)."""
     from dataclasses import replace
