@@ -4,9 +4,11 @@ Each check is timed in this process on the welded mesh (loading and welding are 
 subject): preparing normals and the BVH, thin walls (one ray per face), supports for the current
 orientation (one ray per overhanging face) and the auto-orient search. Two checks have a peer that does
 the same thing: trimesh's own ray queries (`mesh.ray.intersects_first`, rtree-backed, what
-`trimesh.proximity.thickness(method="ray")` uses), run in this same process on the same mesh. trimesh
-needs seconds per ray on this mesh, so it casts a fixed seeded sample of the same rays (`--peer-rays`)
-and its full-check time is extrapolated from its per-ray time plus its index build; the ratio says so.
+`trimesh.proximity.thickness(method="ray")` uses), run in this same process on the same mesh. An
+inward ray costs trimesh about half a second here (its rtree query returns every triangle whose box
+the long ray crosses), so it casts a fixed seeded sample of the same rays (`--peer-rays`,
+`--peer-support-rays`) and its full-check time is extrapolated from its per-ray time plus its index
+build; the lines say so.
 The auto-orient search has no peer (no library here searches orientations for least support).
 
 The slicer (PrusaSlicer's CLI, a separate process per run) is timed apart on small parts, since its
