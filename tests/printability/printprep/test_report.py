@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import os
+import shutil
+
 import numpy as np
 import pytest
 
 from services.printability.printprep.report import print_prep
-from services.printability.printprep.request import PrepRequest, UnknownMaterialError, canonical_material
+from services.printability.printprep.request import PrepRequest
 from tests.printability.printprep.shapes import box, t_shape, union
 
 
@@ -23,8 +26,10 @@ def test_the_report_holds_every_check() -> None:
     assert overhangs["best"]["support_volume_mm3"] < overhangs["current"]["support_volume_mm3"]
     estimate = prep["print_estimate"]
     assert estimate["orientation"] == "best" and estimate["material"] == "PETG"
-    if estimate["reason"] is None:  # the slicer itself is tested in test_slicer.py
-        assert estimate["print_time_s"] > 0
+    if shutil.which("prusa-slicer") is None and not os.environ.get("CI"):
+        assert "not found" in estimate["reason"]  # test_slicer.py says why the run is skipped
+    else:
+        assert estimate["reason"] is None and estimate["print_time_s"] > 0
 
 
 def test_without_a_printer_the_default_nozzle_and_no_estimate() -> None:
@@ -33,15 +38,3 @@ def test_without_a_printer_the_default_nozzle_and_no_estimate() -> None:
     assert prep["print_estimate"]["print_time_s"] is None
     assert prep["print_estimate"]["reason"].startswith("no printer given")
     assert prep["print_estimate"]["material"] == "PLA"
-
-
-def test_materials_are_case_insensitive_and_unknown_ones_list_the_known() -> None:
-    assert canonical_material(" petg ") == "PETG"
-    with pytest.raises(UnknownMaterialError, match="known materials: PLA, PETG, ABS"):
-        canonical_material("unobtainium")
-
-
-def test_a_request_wants_print_prep_only_when_it_names_something() -> None:
-    assert not PrepRequest().wanted
-    assert PrepRequest(printer="mk3s").wanted and PrepRequest(material="PLA").wanted
-    assert PrepRequest(auto_orient=True).wanted
