@@ -114,6 +114,7 @@ def _run(cmd: list[str], home: Path, timeout_s: float) -> str | None:
             ln for ln in output.decode(errors="replace").splitlines() if ln.strip() and "[trace]" not in ln
         ]
         detail = lines[-1].strip().removeprefix("what():").strip() if lines else "no message"
+        detail = detail.replace(f"{home}/", "")  # the private directory means nothing to the caller
         return f"the slicer failed (exit {proc.returncode}): {detail}"
     return None
 

@@ -6,6 +6,7 @@ import os
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from services.printability.printprep.slicer import duration_s, estimate_print, parse_gcode
@@ -67,6 +68,13 @@ def test_a_part_larger_than_the_bed_fails_with_the_slicers_message(slicer: str) 
     estimate = estimate_print(vertices, faces, "Prusa MINI+", "PLA", slicer, timeout_s=120)
     assert _figures_are_null(estimate) and estimate["reason"].startswith("the slicer failed")
     assert "could not fit on the bed" in estimate["reason"]
+
+
+def test_a_model_the_slicer_cannot_read_fails_without_naming_the_private_directory(slicer: str) -> None:
+    vertices = np.array([[0.0, 0, 0], [1, 0, 0], [2, 0, 0]])  # one collinear triangle: nothing to slice
+    estimate = estimate_print(vertices, np.array([[0, 1, 2]]), "mk3s", "PLA", slicer, timeout_s=120)
+    assert _figures_are_null(estimate) and estimate["reason"].startswith("the slicer failed")
+    assert "part.stl" in estimate["reason"] and "printforge-slice-" not in estimate["reason"]
 
 
 def test_without_a_printer_or_its_profile_there_is_no_estimate() -> None:
