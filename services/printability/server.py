@@ -13,6 +13,7 @@ from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import BlobStore, open_blob_store
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
@@ -216,7 +217,9 @@ def build_spec(
     store = TaskStore(engine, SERVICE, ttl_days=settings.task_ttl_days)
     if blobs is None:
         blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
-    parts = GeneratedParts(settings.service_addrs["generator"], settings.rpc_timeout_s)
+    parts = GeneratedParts(
+        lambda: open_service_channel(settings, "generator", caller=SERVICE), settings.rpc_timeout_s
+    )
     pool = WorkerPool(
         settings.worker_processes,
         memory_mb=settings.task_memory_mb,

@@ -23,9 +23,11 @@ from printforge.printability.v1 import printability_pb2 as pb
 from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import DirectoryBlobStore
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.task.v1 import task_pb2
 from services.printability import server as printability_server
+from services.printability.store import SERVICE
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import free_port
 
@@ -75,10 +77,13 @@ async def _served(
         "PRINTFORGE_GENERATOR_ADDR": f"127.0.0.1:{free_port()}",
         **(extra_env or {}),
     }
-    spec = printability_server.build_spec(Settings.from_env(env), blobs=blobs)
-    running = await start_server(spec, "127.0.0.1", 0)
+    settings = Settings.from_env(env)
+    spec = printability_server.build_spec(settings, blobs=blobs)
+    running = await start_server(spec, "127.0.0.1", 0, ServerOptions.for_service(settings, SERVICE))
+    target = f"127.0.0.1:{running.port}"
+    key = settings.service_token_keys[SERVICE]
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        async with open_channel(target, caller="gateway", token_key=key) as channel:
             yield channel
     finally:
         blobs.released.set()
