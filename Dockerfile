@@ -1,6 +1,7 @@
 # Two images of printforge from one file (docs/deploy.md, "Build the images"):
 #   --target slim  gateway and auth: the core dependencies only, no CAD stack, no OpenGL libraries;
-#   --target cad   generator and printability: CadQuery/OCCT and the Debian libraries they load.
+#   --target cad   generator and printability: CadQuery/OCCT and the Debian libraries they load, and
+#                  prusa-slicer, whose CLI gives print-prep its print time and filament estimate.
 # Every pod runs `printforge serve <service>`; docs/deploy.md explains the runtime contract. Each
 # image installs a hash-pinned lock file (requirements/*.lock, made by scripts/lock_requirements.sh
 # from pyproject.toml), so a rebuild installs the same packages; tests/k8s/test_dockerfile.py keeps
@@ -52,7 +53,7 @@ FROM base AS cad
 # setup.sh's Debian packages minus python3-venv and python3-dev: this image's own Python has both.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libgl1 libglu1-mesa libxrender1 libxext6 libsm6 libxi6 libxxf86vm1 libusb-1.0-0 libgomp1 \
+      libgl1 libglu1-mesa libxrender1 libxext6 libsm6 libxi6 libxxf86vm1 libusb-1.0-0 libgomp1 prusa-slicer \
  && rm -rf /var/lib/apt/lists/*
 COPY requirements/cad.lock requirements/
 RUN python3.11 -m venv .venv \

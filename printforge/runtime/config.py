@@ -50,6 +50,16 @@ def max_model_bytes_from_env(env: Mapping[str, str] | None = None) -> int:
     return _int(os.environ if env is None else env, "PRINTFORGE_MAX_MODEL_BYTES", DEFAULT_MAX_MODEL_BYTES)
 
 
+def slicer_path_from_env(env: Mapping[str, str] | None = None) -> str:
+    """PRINTFORGE_SLICER_PATH alone (the PrusaSlicer binary), for the CLI, which builds no Settings."""
+    return (os.environ if env is None else env).get("PRINTFORGE_SLICER_PATH") or "prusa-slicer"
+
+
+def slicer_timeout_from_env(env: Mapping[str, str] | None = None) -> float:
+    """PRINTFORGE_SLICER_TIMEOUT_S alone: how long one slicer run may take."""
+    return _float(os.environ if env is None else env, "PRINTFORGE_SLICER_TIMEOUT_S", 120.0)
+
+
 def data_url_request_bytes(max_file_bytes: int) -> int:
     """Largest request body that carries a max-size file as a base64 data: URL, plus 64 KiB.
 
@@ -138,6 +148,9 @@ class Settings:
     # PENDING + IN_PROGRESS analyze/repair tasks one owner may hold (the seeds' 429); 0 = no cap.
     max_pending_tasks: int
     rpc_timeout_s: float
+    # PrusaSlicer binary and per-run time limit of print-prep's print-time estimate.
+    slicer_path: str = "prusa-slicer"
+    slicer_timeout_s: float = 120.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -185,6 +198,8 @@ class Settings:
             max_model_bytes=max_model_bytes_from_env(env),
             max_pending_tasks=_int(env, "PRINTFORGE_MAX_PENDING_TASKS", 20),
             rpc_timeout_s=_float(env, "PRINTFORGE_RPC_TIMEOUT_S", 30.0),
+            slicer_path=slicer_path_from_env(env),
+            slicer_timeout_s=slicer_timeout_from_env(env),
         )
 
     def database_url_for(self, service: str) -> str:

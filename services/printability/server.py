@@ -69,6 +69,15 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 lookup_printer(printer)
             except (KeyError, ValueError) as exc:
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
+        material = getattr(request, "material", "")
+        if material:
+            from services.printability.printprep.request import UnknownMaterialError, canonical_material
+
+            try:
+                material = canonical_material(material)
+            except UnknownMaterialError as exc:
+                await abort_http(context, 400, str(exc), "UNKNOWN_MATERIAL")
+        auto_orient = request.auto_orient
         if not request.input_task_id:
             await self._check_quota(request.owner, context)  # before downloading up to 100 MB
         try:
@@ -83,6 +92,8 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 max_bytes=self.settings.max_model_bytes,
                 unit=unit,
                 printer=printer,
+                material=material,
+                auto_orient=auto_orient,
                 address_policy=self.address_policy,
             )
         except InputError as exc:
@@ -94,6 +105,8 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             "filename": resolved.filename,
             "unit": resolved.unit or unit,
             "printer": printer,
+            "material": material,
+            "auto_orient": auto_orient,
             "source": resolved.description,
         }
         task = await asyncio.to_thread(
@@ -217,7 +230,7 @@ def build_spec(
     runner = TaskRunner(
         store,
         pool,
-        make_handlers(blobs),
+        make_handlers(blobs, settings.slicer_path, settings.slicer_timeout_s),
         notifier,
         concurrency=settings.worker_processes,
         lease_s=settings.task_lease_s,

@@ -139,6 +139,13 @@ async def test_analyze_of_a_generation_reads_its_stl_in_mm_and_reuses_its_check(
     assert with_printer.cached_result is None, "the generator's check has no build-volume fit"
 
 
+async def test_print_prep_settings_analyze_a_generation_afresh(world: World) -> None:
+    gen = world.add_generation(ALICE)
+    for prep in ({"material": "PLA"}, {"auto_orient": True}):
+        resolved = await world.resolve(ANALYZE, ALICE, gen.id, **prep)
+        assert resolved.cached_result is None, f"the generator's check has no print_prep ({prep})"
+
+
 async def test_repair_of_a_generation_reads_its_glb(world: World) -> None:
     gen = world.add_generation(ALICE)
     resolved = await world.resolve(REPAIR, ALICE, gen.id)
