@@ -9,52 +9,13 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO
 from urllib.parse import urlparse
 
+from printforge.runtime.blob_keys import CHUNK_BYTES, BlobNotFound, BlobReader, BlobStore, safe_key
 
-class BlobNotFound(KeyError):
-    """No blob under that key; a KeyError so callers may treat a store like a mapping."""
-
-
-# Downloads are sent in chunks of this size: a 100 MB part costs the gateway 1 MiB, not 100 MB.
-CHUNK_BYTES = 1 << 20
-
-
-@dataclass(frozen=True)
-class BlobReader:
-    """An opened blob: its size, known before the first byte, and its chunks, read lazily.
-
-    Opening is eager so that a missing key is BlobNotFound at `open`, before a response has
-    started; reading is lazy so that memory stays one chunk however large the blob is.
-    `chunks` closes the underlying file or HTTP body when it is exhausted or closed.
-    """
-
-    size: int
-    chunks: Iterator[bytes]
-
-
-class BlobStore(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
-    def get(self, key: str) -> bytes: ...
-    def open(self, key: str) -> BlobReader: ...
-    def delete_prefix(self, prefix: str) -> None: ...
-    def exists(self, key: str) -> bool: ...
-
-
-def _safe_key(key: str) -> str:
-    """The key itself if it is a plain relative path; ValueError otherwise, in every backend.
-
-    Refusing `..`, `.`, empty segments and absolute keys keeps a directory store inside its
-    root, and refusing them in S3 too keeps both backends interchangeable. NUL cannot be in a
-    file name, so it is refused everywhere rather than only on disk.
-    """
-    parts = key.split("/")
-    if not key or key.startswith("/") or "\0" in key or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"invalid blob key {key!r}")
-    return key
+__all__ = ["CHUNK_BYTES", "BlobNotFound", "BlobReader", "BlobStore", "DirectoryBlobStore", "open_blob_store"]
 
 
 class DirectoryBlobStore:
@@ -65,7 +26,7 @@ class DirectoryBlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        return self.root / _safe_key(key)
+        return self.root / safe_key(key)
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)

@@ -1,7 +1,7 @@
 """S3 (or any S3-compatible server) blob backend, for deployments on several machines.
 
 It keeps the DirectoryBlobStore's contract (tests/runtime/test_blobs.py runs both): keys are
-checked by the same `_safe_key`, a missing key is BlobNotFound, and a prefix is a path prefix
+checked by the same `blob_keys.safe_key`, a missing key is BlobNotFound, and a prefix is a path prefix
 (`a/b` covers `a/b` and `a/b/...`, never `a/bc`), as a directory tree would have it.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from printforge.runtime.blobs import CHUNK_BYTES, BlobNotFound, BlobReader, _safe_key
+from printforge.runtime.blob_keys import CHUNK_BYTES, BlobNotFound, BlobReader, safe_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -26,7 +26,7 @@ class S3BlobStore:
         self.client = client or boto3.client("s3", endpoint_url=endpoint_url)
 
     def _key(self, key: str) -> str:
-        key = _safe_key(key)
+        key = safe_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def put(self, key: str, data: bytes) -> None:

@@ -26,7 +26,6 @@ import grpc
 
 from printforge.printability.v1 import printability_pb2_grpc as ppb_grpc
 from printforge.runtime.blobs import BlobNotFound, BlobStore
-from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.tasks.model import FAILED as TASK_FAILED
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.store import TaskStore
@@ -118,7 +117,7 @@ class Generations:
         blobs: BlobStore,
         pool: WorkerPool,
         *,
-        printability_addr: str,
+        printability_channel: Callable[[], grpc.aio.Channel],
         timeout_s: float,
         rpc_timeout_s: float,
         wake: Callable[[], None],
@@ -128,7 +127,7 @@ class Generations:
         self.tasks = tasks
         self.blobs = blobs
         self.pool = pool
-        self.printability_addr = printability_addr
+        self.printability_channel = printability_channel
         self.timeout_s = timeout_s
         self.rpc_timeout_s = rpc_timeout_s
         self.wake = wake
@@ -138,7 +137,7 @@ class Generations:
         self._printability: ppb_grpc.PrintabilityServiceStub | None = None
 
     async def start(self) -> None:
-        self._channel = open_channel(self.printability_addr)
+        self._channel = self.printability_channel()
         self._printability = ppb_grpc.PrintabilityServiceStub(self._channel)
 
     async def stop(self) -> None:

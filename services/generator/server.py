@@ -21,6 +21,7 @@ from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import open_blob_store
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
@@ -231,7 +232,7 @@ def build_spec(settings: Settings, *, webhook_policy: AddressPolicy = PUBLIC_ONL
         tasks,
         blobs,
         pool,
-        printability_addr=settings.service_addrs["printability"],
+        printability_channel=lambda: open_service_channel(settings, "printability", caller=SERVICE),
         timeout_s=settings.task_timeout_s,
         rpc_timeout_s=settings.rpc_timeout_s,
         wake=wake,

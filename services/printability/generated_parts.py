@@ -2,14 +2,16 @@
 
 A Meshra generation, a chat result and a Makistry job are all generations of the generator
 service. printability never reads the generator's tables: it asks GeneratorService.GetPartMesh
-over gRPC (a channel from printforge.runtime.grpc_channels, like every call between services,
-with the configured RPC deadline) for the blob key of one version's file in the blob store the
-services share, and reads the bytes from there when the task runs.
+over gRPC (a channel from printforge.runtime.grpc_channels.open_service_channel, signed with
+the generator's service token like every call between services, with the configured RPC
+deadline) for the blob key of one version's file in the blob store the services share, and
+reads the bytes from there when the task runs.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +19,6 @@ import grpc
 
 from printforge.generator.v1 import generator_pb2 as gpb
 from printforge.generator.v1 import generator_pb2_grpc as gpb_grpc
-from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_errors import reason_of
 
 #: The generator's reason for an unknown id, which is also its answer for another user's id.
@@ -52,14 +53,14 @@ class GeneratorUnavailable(RuntimeError):
 class GeneratedParts:
     """A GetPartMesh client; `start` opens the channel (in the server's event loop)."""
 
-    def __init__(self, generator_addr: str, timeout_s: float) -> None:
-        self.generator_addr = generator_addr
+    def __init__(self, open_generator: Callable[[], grpc.aio.Channel], timeout_s: float) -> None:
+        self._open_generator = open_generator
         self.timeout_s = timeout_s
         self._channel: grpc.aio.Channel | None = None
         self._stub: gpb_grpc.GeneratorServiceStub | None = None
 
     async def start(self) -> None:
-        self._channel = open_channel(self.generator_addr)
+        self._channel = self._open_generator()
         self._stub = gpb_grpc.GeneratorServiceStub(self._channel)
 
     async def stop(self) -> None:

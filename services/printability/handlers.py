@@ -14,6 +14,7 @@ from printforge.runtime.blobs import BlobNotFound, BlobStore
 from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
 from services.printability import jobs
 from services.printability.inputs import REPAIR_EXTENSIONS
+from services.printability.printprep.request import PrepRequest
 from services.printability.store import ANALYZE, REPAIR
 
 log = logging.getLogger(__name__)
@@ -53,12 +54,20 @@ async def _store_preview(ctx: TaskContext, blobs: BlobStore, output: jobs.Repair
     return key
 
 
-def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
+def make_handlers(
+    blobs: BlobStore, slicer_path: str = "prusa-slicer", slicer_timeout_s: float = 120.0
+) -> dict[str, Handler]:
+    """Handlers by task kind; the slicer settings serve print-prep's print-time estimate."""
+
     async def analyze(ctx: TaskContext) -> dict[str, Any]:
         data = await _input_bytes(ctx, blobs)
         inp = ctx.task.input
+        printer = inp.get("printer") or None
+        prep = PrepRequest(
+            printer, inp.get("material") or None, bool(inp.get("auto_orient")), slicer_path, slicer_timeout_s
+        )
         report = await ctx.run_in_worker(
-            jobs.analyze_file, data, inp["filename"], inp.get("unit", "mm"), inp.get("printer") or None
+            jobs.analyze_file, data, inp["filename"], inp.get("unit", "mm"), printer, prep
         )
         return {"printability": report}
 
@@ -71,6 +80,7 @@ def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
             inp["filename"],
             inp.get("unit", "mm"),
             REPAIR_FORMATS,
+            bool(inp.get("auto_orient")),
             inp.get("min_wall_mm"),
         )
         key = f"{REPAIR}/{ctx.task.id}/output/model.{output.format}"

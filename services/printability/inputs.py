@@ -8,10 +8,11 @@ its latest version, or at version N written `<generation id>@v<N>`. Another user
 404 "Task not found" exactly as an unknown id does, for analyze too (the analyze seed's 403
 would tell a caller which ids exist).
 
-An analyze of an analyzed task reuses its printability only when unit and printer match,
-since both change the report (volume scale, build-volume fit); a generation's own check (mm,
-no printer) is reused the same way. A generated part is millimetres whatever unit the request
-says; repair reads its GLB, so the repaired model is a GLB (the repair seed).
+An analyze of an analyzed task reuses its printability only when unit, printer and the print-prep
+settings (material, auto_orient) match, since each changes the report (volume scale, build-volume
+fit, print_prep); a generation's own check (mm, no printer, no print-prep) is reused the same
+way. A generated part is millimetres whatever unit the request says; repair reads its GLB, so the
+repaired model is a GLB (the repair seed).
 
 Blob and database calls block, so they run in threads: the event loop keeps serving.
 """
@@ -103,11 +104,16 @@ async def resolve_input(
     max_bytes: int,
     unit: str = "mm",
     printer: str = "",
+    material: str = "",
+    auto_orient: bool = False,
     address_policy: AddressPolicy | None = None,
 ) -> ResolvedInput:
     """The input of a new task; input_task_id takes priority over model_url (the analyze seed)."""
     if input_task_id:
-        return await _from_task(kind, owner, input_task_id, store, blobs, parts, unit=unit, printer=printer)
+        prep = (material, auto_orient)
+        return await _from_task(
+            kind, owner, input_task_id, store, blobs, parts, unit=unit, printer=printer, prep=prep
+        )
     if not model_url:
         raise InputError(400, "Missing parameter: provide either input_task_id or model_url")
     allowed = ANALYZE_EXTENSIONS if kind == ANALYZE else REPAIR_EXTENSIONS
@@ -139,10 +145,13 @@ def _printer_key(name: str) -> str:
         return name
 
 
-def _same_settings(source_input: dict[str, Any], unit: str, printer: str) -> bool:
-    """Whether an analysis made with `source_input` answers a request for `unit` and `printer`."""
+def _same_settings(source_input: dict[str, Any], unit: str, printer: str, prep: tuple[str, bool]) -> bool:
+    """Whether an analysis made with `source_input` answers a request for `unit`, `printer` and the
+    print-prep settings `prep` = (material, auto_orient): both change the print_prep object."""
     same_unit = (source_input.get("unit") or "mm") == unit
-    return same_unit and _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    same_prep = ((source_input.get("material") or ""), bool(source_input.get("auto_orient"))) == prep
+    same_printer = _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    return same_unit and same_printer and same_prep
 
 
 #: `<generation id>@v<N>`: version N of a generation (the id alone names its latest version).
@@ -175,17 +184,20 @@ async def _from_task(
     *,
     unit: str,
     printer: str,
+    prep: tuple[str, bool],
 ) -> ResolvedInput:
     task_id, version = parse_input_task_id(input_task_id)
     if version is None:  # only generations have versions
         source = await asyncio.to_thread(store.get, task_id, owner=owner)
         if source is not None:
-            return await _from_printability_task(kind, source, blobs, unit=unit, printer=printer)
-    return await _from_generation(kind, owner, task_id, version or 0, blobs, parts, printer=printer)
+            return await _from_printability_task(kind, source, blobs, unit=unit, printer=printer, prep=prep)
+    return await _from_generation(
+        kind, owner, task_id, version or 0, blobs, parts, printer=printer, prep=prep
+    )
 
 
 async def _from_printability_task(
-    kind: str, source: Task, blobs: BlobStore, *, unit: str, printer: str
+    kind: str, source: Task, blobs: BlobStore, *, unit: str, printer: str, prep: tuple[str, bool]
 ) -> ResolvedInput:
     if source.status != SUCCEEDED:
         raise InputError(400, f"Task not succeeded: the referenced task is {source.status}")
@@ -198,7 +210,7 @@ async def _from_printability_task(
     key = source.input.get("blob_key", "")
     if not key or not await asyncio.to_thread(blobs.exists, key):
         raise InputError(404, NO_LONGER_STORED)
-    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer)
+    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer, prep)
     cached = source.result if reusable else None
     return ResolvedInput(key, source.input.get("filename", "model"), description, cached)
 
@@ -212,6 +224,7 @@ async def _from_generation(
     parts: GeneratedParts,
     *,
     printer: str,
+    prep: tuple[str, bool],
 ) -> ResolvedInput:
     """A generation's STL (analyze: the file its own check measured) or GLB (repair, per the seed)."""
     try:
@@ -234,6 +247,6 @@ async def _from_generation(
         raise InputError(400, MISSING_GLB) if kind == REPAIR else InputError(404, NO_LONGER_STORED)
     description = {"input_task_id": generation_id, "version": part.version}
     cached = None
-    if kind == ANALYZE and not printer and part.printability is not None:
+    if kind == ANALYZE and not printer and prep == ("", False) and part.printability is not None:
         cached = {"printability": part.printability}
     return ResolvedInput(part.blob_key, part.filename, description, cached, unit=part.unit)

@@ -14,6 +14,7 @@ from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import BlobStore, open_blob_store
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
@@ -73,6 +74,15 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 lookup_printer(printer)
             except (KeyError, ValueError) as exc:
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
+        material = getattr(request, "material", "")
+        if material:
+            from services.printability.printprep.request import UnknownMaterialError, canonical_material
+
+            try:
+                material = canonical_material(material)
+            except UnknownMaterialError as exc:
+                await abort_http(context, 400, str(exc), "UNKNOWN_MATERIAL")
+        auto_orient = request.auto_orient
         if not request.input_task_id:
             await self._check_quota(request.owner, context)  # before downloading up to 100 MB
         try:
@@ -87,6 +97,8 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 max_bytes=self.settings.max_model_bytes,
                 unit=unit,
                 printer=printer,
+                material=material,
+                auto_orient=auto_orient,
                 address_policy=self.address_policy,
             )
         except InputError as exc:
@@ -98,6 +110,8 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             "filename": resolved.filename,
             "unit": resolved.unit or unit,
             "printer": printer,
+            "material": material,
+            "auto_orient": auto_orient,
             "source": resolved.description,
         }
         if min_wall:  # repair only; 0 (unset) leaves the repair's default
@@ -210,7 +224,9 @@ def build_spec(
     store = TaskStore(engine, SERVICE, ttl_days=settings.task_ttl_days)
     if blobs is None:
         blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
-    parts = GeneratedParts(settings.service_addrs["generator"], settings.rpc_timeout_s)
+    parts = GeneratedParts(
+        lambda: open_service_channel(settings, "generator", caller=SERVICE), settings.rpc_timeout_s
+    )
     pool = WorkerPool(
         settings.worker_processes,
         memory_mb=settings.task_memory_mb,
@@ -221,7 +237,7 @@ def build_spec(
     runner = TaskRunner(
         store,
         pool,
-        make_handlers(blobs),
+        make_handlers(blobs, settings.slicer_path, settings.slicer_timeout_s),
         notifier,
         concurrency=settings.worker_processes,
         lease_s=settings.task_lease_s,

@@ -127,7 +127,7 @@ def test_grpc_stubs_and_health(mesh: Mesh) -> None:
     async def run() -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        async with grpc.aio.insecure_channel(mesh.addr("printability")) as channel:
+        async with mesh.channel("printability") as channel:
             health = health_pb2_grpc.HealthStub(channel)
             for name in ("", "printforge.printability.v1.PrintabilityService"):
                 reply = await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)

@@ -7,7 +7,7 @@ to answer GetPartMesh), with real blob directories. Covers the status codes of t
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import trimesh
 from printforge.generator.v1 import generator_pb2_grpc as gpb_grpc
 from printforge.runtime.blobs import DirectoryBlobStore
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.tasks.store import TaskStore, task_migrations
 from printforge.runtime.tasks.watch import TaskNotifier
 from services.generator.generations import Generations, blob_key
@@ -88,6 +89,11 @@ class World:
 _EMPTY = Content(template_id="", manifest=[], values={}, files={})
 
 
+def _channel_to(target: str) -> Callable[[], grpc.aio.Channel]:
+    """Opens a signed channel as printability would (these test servers check no token)."""
+    return lambda: open_channel(target, caller="printability", token_key=b"test-token-key")
+
+
 @pytest_asyncio.fixture
 async def world(tmp_path: Path) -> AsyncIterator[World]:
     """A generator servicer on loopback over its own SQLite file, and printability's task table."""
@@ -101,7 +107,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
         gen_tasks,
         blobs,
         None,  # type: ignore[arg-type]  # GetPartMesh renders nothing: no worker pool
-        printability_addr="",
+        printability_channel=_channel_to("127.0.0.1:1"),  # never opened: GetPartMesh checks nothing
         timeout_s=5,
         rpc_timeout_s=5,
         wake=lambda: None,
@@ -113,7 +119,7 @@ async def world(tmp_path: Path) -> AsyncIterator[World]:
     await server.start()
     engine = engine_for(f"sqlite:///{tmp_path / 'printability.db'}")
     migrate(engine, SERVICE, task_migrations(SERVICE))
-    parts = GeneratedParts(f"127.0.0.1:{port}", timeout_s=10)
+    parts = GeneratedParts(_channel_to(f"127.0.0.1:{port}"), timeout_s=10)
     await parts.start()
     try:
         yield World(TaskStore(engine, SERVICE), generations, blobs, parts)
@@ -131,6 +137,13 @@ async def test_analyze_of_a_generation_reads_its_stl_in_mm_and_reuses_its_check(
     assert resolved.description == {"input_task_id": gen.id, "version": 1}
     with_printer = await world.resolve(ANALYZE, ALICE, gen.id, printer="x1c")
     assert with_printer.cached_result is None, "the generator's check has no build-volume fit"
+
+
+async def test_print_prep_settings_analyze_a_generation_afresh(world: World) -> None:
+    gen = world.add_generation(ALICE)
+    for prep in ({"material": "PLA"}, {"auto_orient": True}):
+        resolved = await world.resolve(ANALYZE, ALICE, gen.id, **prep)
+        assert resolved.cached_result is None, f"the generator's check has no print_prep ({prep})"
 
 
 async def test_repair_of_a_generation_reads_its_glb(world: World) -> None:
@@ -194,7 +207,7 @@ async def test_own_printability_tasks_resolve_without_asking_the_generator(
         result={"printability": REPORT},
     )
     # The generator client points at a closed port: any call to it would be a 503.
-    world.parts = GeneratedParts(f"127.0.0.1:{free_port()}", timeout_s=2)
+    world.parts = GeneratedParts(_channel_to(f"127.0.0.1:{free_port()}"), timeout_s=2)
     await world.parts.start()
     try:
         resolved = await world.resolve(ANALYZE, ALICE, source.id)

@@ -23,9 +23,11 @@ from printforge.printability.v1 import printability_pb2 as pb
 from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import DirectoryBlobStore
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.task.v1 import task_pb2
 from services.printability import server as printability_server
+from services.printability.store import SERVICE
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import free_port
 
@@ -65,17 +67,23 @@ class GatedBlobStore(DirectoryBlobStore):
 
 
 @asynccontextmanager
-async def _served(tmp_path: Path, blobs: GatedBlobStore) -> AsyncIterator[grpc.aio.Channel]:
+async def _served(
+    tmp_path: Path, blobs: GatedBlobStore, extra_env: dict[str, str] | None = None
+) -> AsyncIterator[grpc.aio.Channel]:
     env = {
         "PRINTFORGE_DATA_DIR": str(tmp_path),
         "PRINTFORGE_WORKER_PROCESSES": "1",
         # No generator is called here; a closed loopback port rather than a neighbour's default one.
         "PRINTFORGE_GENERATOR_ADDR": f"127.0.0.1:{free_port()}",
+        **(extra_env or {}),
     }
-    spec = printability_server.build_spec(Settings.from_env(env), blobs=blobs)
-    running = await start_server(spec, "127.0.0.1", 0)
+    settings = Settings.from_env(env)
+    spec = printability_server.build_spec(settings, blobs=blobs)
+    running = await start_server(spec, "127.0.0.1", 0, ServerOptions.for_service(settings, SERVICE))
+    target = f"127.0.0.1:{running.port}"
+    key = settings.service_token_keys[SERVICE]
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        async with open_channel(target, caller="gateway", token_key=key) as channel:
             yield channel
     finally:
         blobs.released.set()
@@ -134,3 +142,38 @@ async def test_rpcs_are_answered_while_a_delete_removes_blobs(tmp_path: Path) ->
         await _assert_answered_while_blocked(channel, blobs, task.id)
         await delete
         assert not blobs.exists(json.loads(task.input_json)["blob_key"])
+
+
+async def test_print_prep_fields_reach_the_worker_and_the_slicer_setting_is_honoured(tmp_path: Path) -> None:
+    """material and auto_orient are validated, stored canonical, and the job reads the slicer path
+    from PRINTFORGE_SLICER_PATH: a binary that is not there gives null figures with the reason."""
+    blobs = GatedBlobStore(tmp_path / "blobs", "none")
+    async with _served(tmp_path, blobs, {"PRINTFORGE_SLICER_PATH": "/nonexistent/prusa-slicer"}) as channel:
+        stub = pb_grpc.PrintabilityServiceStub(channel)
+        with pytest.raises(grpc.aio.AioRpcError) as refused:
+            await stub.CreateAnalyzeTask(
+                pb.CreateAnalyzeTaskRequest(
+                    owner=OWNER, model_url=data_url(binary_stl(*cube(10))), material="x"
+                ),
+                timeout=30,
+            )
+        assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        assert "unknown material 'x'" in (refused.value.details() or "")
+        request = pb.CreateAnalyzeTaskRequest(
+            owner=OWNER,
+            model_url=data_url(binary_stl(*cube(10))),
+            printer="mk3s",
+            material="petg",
+            auto_orient=True,
+        )
+        task = (await stub.CreateAnalyzeTask(request, timeout=30)).task
+        stored = json.loads(task.input_json)
+        assert (stored["material"], stored["auto_orient"]) == ("PETG", True)
+        async for reply in stub.WatchTask(pb.WatchTaskRequest(owner=OWNER, task_id=task.id), timeout=120):
+            if reply.task.status == task_pb2.TASK_STATUS_SUCCEEDED:
+                break
+        else:
+            pytest.fail("the analyze task did not succeed")
+        estimate = json.loads(reply.task.result_json)["printability"]["print_prep"]["print_estimate"]
+        assert estimate["material"] == "PETG" and estimate["orientation"] == "best"
+        assert estimate["print_time_s"] is None and "/nonexistent/prusa-slicer" in estimate["reason"]
