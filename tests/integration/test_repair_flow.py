@@ -455,7 +455,7 @@ def test_min_wall_mm_that_is_no_length_is_refused_by_the_service_itself(mesh: Me
     """Behind the gateway's check: a NaN would not even fit the task's JSON input."""
 
     async def run() -> None:
-        async with grpc.aio.insecure_channel(mesh.addr("printability")) as channel:
+        async with mesh.channel("printability") as channel:
             stub = printability_pb2_grpc.PrintabilityServiceStub(channel)
             request = printability_pb2.CreateRepairTaskRequest(
                 owner="usr_grpc", model_url=data_url(binary_stl(*broken_cube())), min_wall_mm=wall
