@@ -9,3 +9,6 @@ export { GLTFLoader } from "three/examples/jsm/loaders/GLTFLoader.js";
 export { ThreeMFLoader } from "three/examples/jsm/loaders/3MFLoader.js";
 export { FBXLoader } from "three/examples/jsm/loaders/FBXLoader.js";
 export { mergeVertices } from "three/examples/jsm/utils/BufferGeometryUtils.js";
+export { LineSegments2 } from "three/examples/jsm/lines/LineSegments2.js";
+export { LineSegmentsGeometry } from "three/examples/jsm/lines/LineSegmentsGeometry.js";
+export { LineMaterial } from "three/examples/jsm/lines/LineMaterial.js";
