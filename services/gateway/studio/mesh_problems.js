@@ -41,17 +41,22 @@ function countEdge(uses, a, b, n) {
   uses.set(key, (uses.get(key) || 0) + 1);
 }
 
-// Corner → welded vertex id; corners closer than a millionth of the model's size are one.
+// Corner → welded vertex id. Corners in one cell of a 2^16-per-axis grid over the bounding
+// box are one vertex (a 200 mm part: cells of 3 µm); the cell index is a single number
+// below 2^48, a far cheaper Map key than a string.
+const GRID = 65536;
+
 function weld(positions) {
   const box = bounds(positions);
-  const size = Math.max(box.max[0] - box.min[0], box.max[1] - box.min[1], box.max[2] - box.min[2]) || 1;
-  const cell = size * 1e-6;
+  const scale = box.size.map((s) => (s > 0 ? (GRID - 1) / s : 0));
   const byKey = new Map();
   const ids = new Uint32Array(positions.length / 3);
   const points = [];
   for (let i = 0; i < ids.length; i++) {
     const x = positions[3 * i], y = positions[3 * i + 1], z = positions[3 * i + 2];
-    const key = `${Math.round(x / cell)},${Math.round(y / cell)},${Math.round(z / cell)}`;
+    const key =
+      (Math.round((x - box.min[0]) * scale[0]) * GRID + Math.round((y - box.min[1]) * scale[1])) * GRID +
+      Math.round((z - box.min[2]) * scale[2]);
     let id = byKey.get(key);
     if (id === undefined) {
       id = points.length / 3;

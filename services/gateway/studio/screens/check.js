@@ -74,22 +74,27 @@ export function mount() {
     if (!format) return message.show(`${file.name}: not a model file the studio reads (${FORMATS.join(", ")}).`, "error");
     const buffer = await file.arrayBuffer();
     const modelUrl = await dataUrl(buffer, MEDIA_TYPES[format] || "application/octet-stream");
-    let soup = null;
-    try {
-      soup = await loadTriangles(buffer, format);
-    } catch (exc) {
-      message.show(`The 3D view cannot read ${file.name} (${exc.message}); the analysis goes on.`, "warning");
-    }
-    await analyze({ modelUrl, format, name: file.name, size: file.size }, soup);
+    // Parsed once the upload is done, while the server analyzes, so the upload starts at once.
+    const readModel = async () => {
+      try {
+        return await loadTriangles(buffer, format);
+      } catch (exc) {
+        message.show(`The 3D view cannot read ${file.name} (${exc.message}); the analysis goes on.`, "warning");
+        return null;
+      }
+    };
+    await analyze({ modelUrl, format, name: file.name, size: file.size }, readModel);
   }
 
   async function analyzeUrl() {
     const url = urlInput.value.trim();
     if (!url) return message.show("Paste the URL of a model file first.", "error");
-    await analyze({ modelUrl: url, format: formatOf(new URL(url, location.href).pathname), name: url }, null);
+    const input = { modelUrl: url, format: formatOf(new URL(url, location.href).pathname), name: url };
+    await analyze(input, async () => null); // the browser may not fetch other sites (CSP): report only
   }
 
-  async function analyze(input, soup) {
+  // readModel() → the model's triangles for the 3D view, or null when there is none to show.
+  async function analyze(input, readModel) {
     if (busy) return;
     busy = true;
     message.clear();
@@ -100,9 +105,14 @@ export function mount() {
     repairMessage.clear();
     report.replaceChildren(h("p", {}, `Analyzing ${input.name}…`));
     before = before || new Viewer(beforeBox, "before");
-    key.update(soup ? before.show(soup) : before.empty());
+    key.update(before.empty());
+    let soup = null;
+    const uploaded = async () => {
+      soup = await readModel();
+      key.update(soup ? before.show(soup) : before.empty());
+    };
     try {
-      const task = await runTask("analyze", input, progress, { unit: unit.value });
+      const task = await runTask("analyze", input, progress, { unit: unit.value, uploaded });
       const printability = task.printability;
       report.replaceChildren(...reportView(printability, input));
       if (soup && thinWallPoints(printability).length) key.update(before.show(soup, thinWallPoints(printability)));
@@ -142,10 +152,11 @@ export function mount() {
 }
 
 // Create a print task (upload progress), then follow its stream (task progress) to the end.
-async function runTask(kind, input, progress, { unit }) {
+// `uploaded()` runs once the server has the model, while it works on it.
+async function runTask(kind, input, progress, { unit, uploaded = async () => {} }) {
   const [label, done] = kind === "analyze" ? ["Analyzing", "Analysis"] : ["Repairing", "Repair"];
   const size = input.size ? ` of ${formatBytes(input.size)}` : "";
-  progress.set(0, `Uploading${size}…`);
+  progress.set(0, input.size ? `Uploading ${formatBytes(input.size)}…` : "Uploading…");
   try {
     const created = await postJsonWithProgress(
       `/openapi/v1/print/${kind}`,
@@ -153,10 +164,13 @@ async function runTask(kind, input, progress, { unit }) {
       (fraction) => progress.set(fraction, `Uploading ${Math.round(fraction * 100)}%${size}`),
     );
     progress.set(0, `${label}… (queued)`);
-    const task = await followStream(`/openapi/v1/print/${kind}/${created.result}/stream`, (event) => {
+    const stream = followStream(`/openapi/v1/print/${kind}/${created.result}/stream`, (event) => {
       if (event.status === "PENDING") progress.set(0, `${label}… (queued)`);
       else if (event.status === "IN_PROGRESS") progress.set(event.progress / 100, `${label} ${event.progress}%`);
     });
+    stream.catch(() => {}); // handled by the await below, after uploaded()
+    await uploaded();
+    const task = await stream;
     if (!task || task.status !== "SUCCEEDED") {
       const why = task?.task_error?.message || `the task ended ${task?.status || "without an answer"}`;
       throw new ApiError(400, `${done} failed: ${why}`, "task_failed");
