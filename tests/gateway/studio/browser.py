@@ -111,6 +111,12 @@ def wait_for_js(page: Page, expression: str, timeout_s: float = 90) -> Any:
         time.sleep(0.2)
 
 
+def scene_after(page: Page, name: str, loads: int) -> dict[str, Any]:
+    """window.studio.scenes[name] (see viewer.js) once that view has shown its `loads`-th model."""
+    scene = f"window.studio.scenes.{name}"
+    return wait_for_js(page, f"() => {scene} && {scene}.loads >= {loads} && {scene}")
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot as docs/screenshots/<name>.png (linked from the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,8 @@ from tests.gateway.studio.browser import CHROMIUM, NetworkGuard, PageProblems, l
 from tests.gateway.studio.studio_server import StudioServer, start_printforge_up
 
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"the studio tests drive Debian's chromium at {CHROMIUM} (scripts/setup.sh test)", allow_module_level=True)
+    reason = f"the studio tests drive Debian's chromium at {CHROMIUM} (scripts/setup.sh test)"
+    pytest.skip(reason, allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
 
 

@@ -34,7 +34,7 @@ def cube_missing_a_triangle_stl() -> bytes:
 def finned_cube_stl() -> bytes:
     """A closed cube plus one triangle hanging off a top edge: that edge has three faces."""
     cube = trimesh.creation.box((20.0, 20.0, 20.0))
-    top = [i for i, n in enumerate(cube.face_normals) if n[2] > 0.5][0]
+    top = next(i for i, n in enumerate(cube.face_normals) if n[2] > 0.5)
     a, b = cube.vertices[cube.faces[top][:2]]
     fin = np.vstack([cube.vertices, [(a + b) / 2 + [0.0, 0.0, 10.0]]])
     faces = np.vstack([cube.faces, [[cube.faces[top][0], cube.faces[top][1], len(fin) - 1]]])
@@ -129,7 +129,8 @@ def test_a_20_mb_upload_shows_its_progress(signed_in) -> None:
     assert any(0 < pct < 100 for pct in uploads), seen
     assert uploads == sorted(uploads), seen
     assert "Analysis done" in seen
-    assert all(s.endswith(f"% of {len(data) / 2**20:.1f} MB") for s in seen if s.startswith("Uploading ") and "%" in s)
+    size = f"% of {len(data) / 2**20:.1f} MB"
+    assert all(s.endswith(size) for s in seen if s.startswith("Uploading ") and "%" in s), seen
     assert page.locator("[data-metric=holes]").inner_text() == "0"
     assert wait_for_js(page, "() => window.studio.scenes.before.triangles") == 409_600
 
