@@ -26,8 +26,11 @@ export async function finished(generation) {
   return current;
 }
 
+// Show the generation's STL; a version of the part already on view keeps the camera.
 export async function showGeneration(viewer, generation) {
-  viewer.show(await loadTriangles(await fetchBytes(generation.stlUrl), "stl"));
+  const samePart = viewer.partId === generation.generationId;
+  viewer.show(await loadTriangles(await fetchBytes(generation.stlUrl), "stl"), [], { keepView: samePart });
+  viewer.partId = generation.generationId;
 }
 
 export function downloadLinks(generation) {

@@ -17,6 +17,7 @@ export class Viewer {
     this.name = name;
     this.container = container;
     this.loads = 0;
+    this.partId = null; // which part is on view, as the caller names it (see keepView)
     this.canvas = document.createElement("canvas");
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", `${name} 3D view: drag to rotate, scroll to zoom`);
@@ -50,7 +51,9 @@ export class Viewer {
   }
 
   // Show `soup` (see model_loading.js); `thinWalls` are [[x, y, z], ...] from the report.
-  show(soup, thinWalls = []) {
+  // keepView keeps the direction the user turned the camera to (a new version of the same
+  // part), while the model is framed again so it always fits.
+  show(soup, thinWalls = [], { keepView = false } = {}) {
     this.clear();
     const problems = findProblems(soup);
     this.model.add(this.meshOf(soup, problems.overhangFaces));
@@ -59,7 +62,7 @@ export class Viewer {
     const box = bounds(soup);
     const size = Math.max(...box.size) || 1;
     for (const point of thinWalls) this.model.add(marker(point, size * 0.02));
-    this.fit(box);
+    this.fit(box, keepView && this.loads > 0);
     this.resize();
     this.loads += 1;
     this.publish({
@@ -109,7 +112,7 @@ export class Viewer {
     return new THREE.Mesh(geometry, material);
   }
 
-  fit(box) {
+  fit(box, keepDirection) {
     const center = new THREE.Vector3(...box.min.map((v, k) => (v + box.max[k]) / 2));
     this.model.position.set(0, 0, 0);
     this.model.updateMatrixWorld(true);
@@ -118,7 +121,10 @@ export class Viewer {
     const distance = radius / Math.sin((this.camera.fov * Math.PI) / 360);
     this.camera.near = distance / 100;
     this.camera.far = distance * 100;
-    this.camera.position.copy(center).add(new THREE.Vector3(0.9, 0.7, 1.1).normalize().multiplyScalar(distance));
+    const direction = keepDirection
+      ? this.camera.position.clone().sub(this.controls ? this.controls.target : center).normalize()
+      : new THREE.Vector3(0.9, 0.7, 1.1).normalize();
+    this.camera.position.copy(center).add(direction.multiplyScalar(distance));
     this.camera.updateProjectionMatrix();
     if (this.controls) {
       this.controls.target.copy(center);
