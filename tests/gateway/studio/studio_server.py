@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.conftest import REPO_ROOT
-from tests.integration.mesh import free_port, free_port_range
+from tests.integration.mesh import create_key, free_port, free_port_range
 
 UP_TIMEOUT_S = 120
 # A browser session makes many small calls (catalogue, renders, versions); the default 60 a
@@ -27,16 +27,7 @@ class StudioServer:
     log: Path
 
     def create_key(self, user: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
-            env=self.env,
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return out.stdout.strip().splitlines()[-1]
+        return create_key(self.env, user)
 
     def stop(self) -> None:
         if self.process.poll() is None:
