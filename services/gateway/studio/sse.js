@@ -15,37 +15,52 @@ export async function followStream(path, onMessage, signal) {
   }
   if (!response.ok) throw errorFromBody(response.status, await response.text());
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = "";
-  let last = null;
-  let event = { name: "message", data: [] };
-  const dispatch = () => {
-    if (!event.data.length) return;
-    const data = JSON.parse(event.data.join("\n"));
-    if (event.name === "error") {
-      const message = data?.error?.message || data?.message || "the stream failed";
-      throw new ApiError(data?.status_code || data?.error?.status || 500, message, "stream_error");
+  const parser = new EventParser(onMessage);
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      parser.feed(value);
     }
-    last = data;
-    onMessage(data);
-  };
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    buffer += value;
+    parser.end();
+  } finally {
+    reader.cancel().catch(() => {}); // an error event ends the stream early: let the server go
+  }
+  return parser.last;
+}
+
+class EventParser {
+  constructor(onMessage) {
+    this.onMessage = onMessage;
+    this.buffer = "";
+    this.last = null;
+    this.event = { name: "message", data: [] };
+  }
+
+  feed(text) {
+    this.buffer += text;
     let newline;
-    while ((newline = buffer.search(/\r?\n/)) >= 0) {
-      const line = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + (buffer[newline] === "\r" ? 2 : 1));
-      if (line === "") {
-        dispatch();
-        event = { name: "message", data: [] };
-      } else if (line.startsWith("event:")) {
-        event.name = line.slice(6).trim();
-      } else if (line.startsWith("data:")) {
-        event.data.push(line.slice(5).replace(/^ /, ""));
-      }
+    while ((newline = this.buffer.search(/\r?\n/)) >= 0) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + (this.buffer[newline] === "\r" ? 2 : 1));
+      if (line === "") this.end();
+      else if (line.startsWith("event:")) this.event.name = line.slice(6).trim();
+      else if (line.startsWith("data:")) this.event.data.push(line.slice(5).replace(/^ /, ""));
+      // other lines (": ping" heartbeats, id:, retry:) carry nothing the studio needs
     }
   }
-  dispatch();
-  return last;
+
+  // Dispatch the event gathered so far (a blank line, or the end of the stream).
+  end() {
+    const { name, data } = this.event;
+    this.event = { name: "message", data: [] };
+    if (!data.length) return;
+    const body = JSON.parse(data.join("\n"));
+    if (name === "error") {
+      const message = body?.error?.message || body?.message || "the stream failed";
+      throw new ApiError(body?.status_code || 500, message, "stream_error");
+    }
+    this.last = body;
+    this.onMessage(body);
+  }
 }

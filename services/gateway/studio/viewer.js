@@ -20,7 +20,7 @@ export class Viewer {
     this.partId = null; // which part is on view, as the caller names it (see keepView)
     this.canvas = document.createElement("canvas");
     this.canvas.setAttribute("role", "img");
-    this.canvas.setAttribute("aria-label", `${name} 3D view: drag to rotate, scroll to zoom`);
+    this.canvas.setAttribute("aria-label", `${name} 3D view: drag to rotate, scroll to zoom, arrow keys to pan`);
     this.canvas.tabIndex = 0;
     container.append(this.canvas);
     try {
@@ -45,6 +45,7 @@ export class Viewer {
     if (this.renderer) {
       this.controls = new THREE.OrbitControls(this.camera, this.canvas);
       this.controls.addEventListener("change", () => this.render());
+      this.controls.listenToKeyEvents(this.canvas); // arrow keys pan once the view has focus
       new ResizeObserver(() => this.resize()).observe(container);
     }
     this.publish(null);

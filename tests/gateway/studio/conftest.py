@@ -1,4 +1,4 @@
-"""Fixtures of the studio's browser tests: one `printforge up` and one chromium per module."""
+"""Fixtures of the studio's browser tests: one `printforge up` and one chromium for the whole folder."""
 
 from __future__ import annotations
 
@@ -16,24 +16,24 @@ if not Path(CHROMIUM).exists():
 sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (the test extra)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StudioServer]:
     server = start_printforge_up(tmp_path_factory.mktemp("studio") / "data")
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def api_key(server: StudioServer) -> str:
     return server.create_key("maker")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def guard() -> NetworkGuard:
     return NetworkGuard()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def browser_context(tmp_path_factory: pytest.TempPathFactory, guard: NetworkGuard) -> Iterator:
     with sync_api.sync_playwright() as playwright:
         context = launch(playwright, tmp_path_factory.mktemp("chromium-profile"), guard)

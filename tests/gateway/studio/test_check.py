@@ -102,10 +102,12 @@ def test_repair_shows_before_and_after_and_downloads_a_watertight_file(signed_in
     assert abs(repaired.volume - 8000.0) < 1.0  # the hole was capped, the cube kept
 
 
-def test_a_20_mb_upload_shows_its_progress(signed_in) -> None:
+def test_a_20_mb_upload_shows_its_progress(signed_in, tmp_path) -> None:
     page = signed_in
     data = big_stl()
     assert 19 * 2**20 < len(data) < 21 * 2**20
+    path = tmp_path / "spheres.stl"  # chosen by path: as a buffer, Playwright would ship it over its pipe
+    path.write_bytes(data)
     # Loopback moves 27 MB of base64 in a blink; at 16 MB/s the upload takes about 2 s, so
     # the progress bar has time to move. The page records what its label says as it changes.
     cdp = page.context.new_cdp_session(page)
@@ -122,7 +124,7 @@ def test_a_20_mb_upload_shows_its_progress(signed_in) -> None:
             .observe(label, { childList: true, characterData: true, subtree: true });
         }"""
     )
-    drop_file(page, "spheres.stl", data)
+    page.locator("#model-file").set_input_files(path)
     page.locator("[data-metric=holes]").wait_for(timeout=150_000)
     seen = page.evaluate("() => window.seenProgress")
     uploads = [int(s.split()[1].rstrip("%")) for s in seen if s.startswith("Uploading ") and "%" in s]
@@ -144,3 +146,13 @@ def test_the_check_screen_fits_a_360_px_phone(signed_in) -> None:
     canvas = page.locator("canvas").first.bounding_box()
     assert canvas["width"] <= 360 and canvas["height"] > 100
     screenshot(page, "studio-check-360px")
+
+
+def test_a_file_that_is_no_model_gets_a_clear_error(signed_in) -> None:
+    page = signed_in
+    drop_file(page, "notes.stl", b"these are my shopping notes, not a mesh\n" * 20)
+    alert = page.get_by_role("alert")
+    alert.wait_for(timeout=90_000)
+    assert alert.inner_text().startswith("Analysis failed: cannot read the model:"), alert.inner_text()
+    assert page.locator("[data-metric=holes]").count() == 0
+    assert page.get_by_role("button", name="Repair").is_disabled()
