@@ -224,8 +224,16 @@ function repairView(repair, url, format) {
   const pick = (block) => block?.metrics || {};
   const beforeMetrics = pick(repair?.before);
   const afterMetrics = pick(repair?.after);
-  const rows = ["holes", "non_manifold_edges", "is_watertight"].map((key) =>
-    h("tr", {}, h("th", { scope: "row" }, key.replaceAll("_", " ")), h("td", {}, String(beforeMetrics[key])), h("td", { "data-after": key }, String(afterMetrics[key]))),
+  const shown = (value) => (value === true ? "yes" : value === false ? "no" : String(value));
+  const labels = { holes: "Holes", non_manifold_edges: "Non-manifold edges", is_watertight: "Watertight" };
+  const rows = Object.entries(labels).map(([metric, label]) =>
+    h(
+      "tr",
+      {},
+      h("th", { scope: "row" }, label),
+      h("td", {}, shown(beforeMetrics[metric])),
+      h("td", { "data-after": metric }, shown(afterMetrics[metric])),
+    ),
   );
   return [
     h("h3", {}, "Repair"),
