@@ -105,3 +105,15 @@ function parseOff(text) {
   geometry.setAttribute("position", new THREE.Float32BufferAttribute(soup, 3));
   return geometry;
 }
+
+// A binary STL of a triangle soup (normals left zero: readers recompute them). For formats
+// the analyze API cannot take as a data: URL, whose media type names no extension it reads.
+export function binaryStl(soup) {
+  const triangles = soup.length / 9;
+  const view = new DataView(new ArrayBuffer(84 + 50 * triangles));
+  view.setUint32(80, triangles, true);
+  for (let t = 0; t < triangles; t++) {
+    for (let k = 0; k < 9; k++) view.setFloat32(84 + 50 * t + 12 + 4 * k, soup[9 * t + k], true);
+  }
+  return view.buffer;
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 
 import numpy as np
+import pytest
 import trimesh
 
 from tests.gateway.studio.browser import screenshot, wait_for_js
@@ -17,11 +18,17 @@ from tests.gateway.studio.browser import screenshot, wait_for_js
 SCENE = "() => window.studio && window.studio.scenes"
 
 
-def open_cube_stl() -> bytes:
+def open_cube(file_type: str = "stl") -> bytes:
     """A 20 mm cube whose two top triangles are gone: one square hole, 4 open edges."""
     cube = trimesh.creation.box((20.0, 20.0, 20.0))
     cube.update_faces(cube.face_normals[:, 2] < 0.5)
-    return cube.export(file_type="stl")
+    cube.remove_unreferenced_vertices()
+    data = cube.export(file_type=file_type)
+    return data.encode() if isinstance(data, str) else data  # OBJ and OFF come back as text
+
+
+def open_cube_stl() -> bytes:
+    return open_cube("stl")
 
 
 def cube_missing_a_triangle_stl() -> bytes:
@@ -48,8 +55,10 @@ def big_stl() -> bytes:
     return trimesh.util.concatenate(spheres).export(file_type="stl")
 
 
-def drop_file(page, name: str, data: bytes, selector: str = "#model-file") -> None:
-    page.locator(selector).set_input_files({"name": name, "mimeType": "model/stl", "buffer": data})
+def drop_file(page, name: str, data: bytes) -> None:
+    page.locator("#model-file").set_input_files(
+        {"name": name, "mimeType": "application/octet-stream", "buffer": data}
+    )
 
 
 def test_analyze_draws_the_hole_in_red_and_reports_it(signed_in) -> None:
@@ -67,6 +76,18 @@ def test_analyze_draws_the_hole_in_red_and_reports_it(signed_in) -> None:
     assert scene["bbox"]["size"] == [20, 20, 20]
     assert "open edges: 4" in page.locator(".legend").inner_text()
     screenshot(page, "studio-check-analyze")
+
+
+@pytest.mark.parametrize("file_type", ["obj", "ply", "off", "glb", "3mf"])
+def test_every_format_is_drawn_with_its_hole(signed_in, file_type: str) -> None:
+    """The three.js loaders (and the OFF reader) feed the same problem finder as STL."""
+    page = signed_in
+    drop_file(page, f"open-cube.{file_type}", open_cube(file_type))
+    page.locator("[data-metric=holes]").wait_for(timeout=90_000)
+    assert page.locator("[data-metric=holes]").inner_text() == "1"
+    scene = page.evaluate(SCENE)["before"]
+    assert (scene["triangles"], scene["openEdgeSegments"]) == (10, 4)
+    assert [round(v, 3) for v in scene["bbox"]["size"]] == [20, 20, 20]
 
 
 def test_non_manifold_edges_are_drawn_in_orange(signed_in) -> None:

@@ -5,7 +5,7 @@
 import { ApiError, fetchBytes, postJsonWithProgress } from "../api.js";
 import { dropZone, formatBytes, h, messageLine, progressBar } from "../dom.js";
 import { thinWallPoints } from "../mesh_problems.js";
-import { FORMATS, formatOf, loadTriangles } from "../model_loading.js";
+import { FORMATS, binaryStl, formatOf, loadTriangles } from "../model_loading.js";
 import { followStream } from "../sse.js";
 import { Viewer } from "../viewer.js";
 
@@ -73,7 +73,8 @@ export function mount() {
     const format = formatOf(file.name);
     if (!format) return message.show(`${file.name}: not a model file the studio reads (${FORMATS.join(", ")}).`, "error");
     const buffer = await file.arrayBuffer();
-    const modelUrl = await dataUrl(buffer, MEDIA_TYPES[format] || "application/octet-stream");
+    if (!MEDIA_TYPES[format]) return analyzeConverted(file, buffer, format);
+    const modelUrl = await dataUrl(buffer, MEDIA_TYPES[format]);
     // Parsed once the upload is done, while the server analyzes, so the upload starts at once.
     const readModel = async () => {
       try {
@@ -84,6 +85,21 @@ export function mount() {
       }
     };
     await analyze({ modelUrl, format, name: file.name, size: file.size }, readModel);
+  }
+
+  // OFF and FBX have no media type the analyze API maps to a reader, so a data: URL of them
+  // cannot be read there: the triangles read here are sent as a binary STL instead.
+  async function analyzeConverted(file, buffer, format) {
+    let soup;
+    try {
+      soup = await loadTriangles(buffer, format);
+    } catch (exc) {
+      return message.show(`${file.name} could not be read: ${exc.message}`, "error");
+    }
+    const stl = binaryStl(soup);
+    const name = `${file.name} (sent as STL)`;
+    const input = { modelUrl: await dataUrl(stl, MEDIA_TYPES.stl), format: "stl", name, size: stl.byteLength };
+    await analyze(input, async () => soup);
   }
 
   async function analyzeUrl() {
