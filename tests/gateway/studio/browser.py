@@ -117,6 +117,17 @@ def scene_after(page: Page, name: str, loads: int) -> dict[str, Any]:
     return wait_for_js(page, f"() => {scene} && {scene}.loads >= {loads} && {scene}")
 
 
+def unlabelled_controls(page: Page) -> list[str]:
+    """Visible form controls and buttons a screen reader could not name (no label, no aria name)."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll("input, select, textarea, button, a[href]")]
+          .filter((el) => el.offsetParent !== null)
+          .filter((el) => !((el.labels && el.labels.length) || el.getAttribute("aria-label")
+                            || el.getAttribute("aria-labelledby") || el.textContent.trim()))
+          .map((el) => el.outerHTML.slice(0, 120))"""
+    )
+
+
 def screenshot(page: Page, name: str) -> Path:
     """Save a full-page screenshot as docs/screenshots/<name>.png (linked from the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from tests.gateway.studio.browser import screenshot, wait_for_js
+from tests.gateway.studio.browser import screenshot, unlabelled_controls, wait_for_js
 
 SCENE = "() => window.studio && window.studio.scenes"
 
@@ -75,6 +75,7 @@ def test_analyze_draws_the_hole_in_red_and_reports_it(signed_in) -> None:
     assert scene["nonManifoldEdgeSegments"] == 0
     assert scene["bbox"]["size"] == [20, 20, 20]
     assert "open edges: 4" in page.locator(".legend").inner_text()
+    assert unlabelled_controls(page) == []
     screenshot(page, "studio-check-analyze")
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.gateway.studio.browser import scene_after as shown
-from tests.gateway.studio.browser import screenshot
+from tests.gateway.studio.browser import screenshot, unlabelled_controls
 
 
 def scene_after(page, loads: int) -> dict:
@@ -59,6 +59,7 @@ def test_a_starter_slider_rerenders_the_part_and_the_bounding_box_follows(signed
     versions = page.locator(".versions li")
     versions.nth(1).wait_for()
     assert versions.count() == 2
+    assert unlabelled_controls(page) == []
     screenshot(page, "studio-customize-slider")
 
     page.get_by_role("button", name="v1 ·").click()

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.gateway.studio.browser import scene_after as shown
-from tests.gateway.studio.browser import screenshot
+from tests.gateway.studio.browser import screenshot, unlabelled_controls
 
 
 def scene_after(page, loads: int) -> dict:
@@ -45,6 +45,7 @@ def test_a_prompt_and_a_follow_up_refine_one_part(signed_in) -> None:
     assert log.count() == 4  # two prompts, two answers
     assert "version 2" in log.nth(3).inner_text()
     assert page.locator("[data-screen=describe] .downloads a").count() == 4
+    assert unlabelled_controls(page) == []
     screenshot(page, "studio-describe-chat")
 
 
