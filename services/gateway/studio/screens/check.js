@@ -72,7 +72,12 @@ export function mount() {
   async function analyzeFile(file) {
     const format = formatOf(file.name);
     if (!format) return message.show(`${file.name}: not a model file the studio reads (${FORMATS.join(", ")}).`, "error");
-    const buffer = await file.arrayBuffer();
+    let buffer;
+    try {
+      buffer = await file.arrayBuffer();
+    } catch {
+      return message.show(`${file.name} could not be read from your disk.`, "error");
+    }
     if (!MEDIA_TYPES[format]) return analyzeConverted(file, buffer, format);
     const modelUrl = await dataUrl(buffer, MEDIA_TYPES[format]);
     // Parsed once the upload is done, while the server analyzes, so the upload starts at once.
@@ -111,7 +116,7 @@ export function mount() {
 
   // readModel() → the model's triangles for the 3D view, or null when there is none to show.
   async function analyze(input, readModel) {
-    if (busy) return;
+    if (busy) return message.show("One model at a time: wait for the current one to finish.", "warning");
     busy = true;
     message.clear();
     results.hidden = false;
