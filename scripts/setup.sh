@@ -21,6 +21,7 @@ if [ "$profile" = test ]; then
   command -v pg_ctlcluster >/dev/null || missing+=(postgresql)
   command -v pg_isready >/dev/null || missing+=(postgresql-client)
   command -v wrk >/dev/null || missing+=(wrk)  # HTTP load generator of bench/bench_gateway.py
+  command -v chromium >/dev/null || missing+=(chromium)  # the studio's browser tests (Playwright)
 fi
 if [ "${#missing[@]}" -gt 0 ]; then
   echo "setup: installing Debian packages: ${missing[*]}"

@@ -15,7 +15,17 @@ from services.gateway.errors import install_error_handlers
 from services.gateway.http_metrics import HttpMetricsMiddleware
 from services.gateway.principal import PrincipalCache
 from services.gateway.quota_leases import QuotaLeases
-from services.gateway.routes import files, generations, keys, makistry, ops, print_tasks, webhooks
+from services.gateway.routes import (
+    catalog,
+    files,
+    generations,
+    keys,
+    makistry,
+    ops,
+    print_tasks,
+    studio,
+    webhooks,
+)
 
 DESCRIPTION = """printforge REST API: the Meshy printability APIs (`/openapi/v1/print/...`), the Meshra
 generation APIs (`/api/v1/...`), your API keys and signed downloads. Authenticate with
@@ -74,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
         webhooks.router,
         generations.router,
         generations.files_router,
+        catalog.router,
+        studio.router,
     ):
         app.include_router(router)
     default_limit, route_limits = body_limits(settings)

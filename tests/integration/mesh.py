@@ -138,16 +138,21 @@ class Mesh:
         self.processes.clear()
 
     def create_key(self, user: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
-            env=self.env,
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return out.stdout.strip().splitlines()[-1]
+        return create_key(self.env, user)
+
+
+def create_key(env: dict[str, str], user: str) -> str:
+    """A new API key of `user` (created if missing), minted by the CLI on the data dir of `env`."""
+    out = subprocess.run(
+        [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
 
 
 def start_mesh(data_dir: Path, extra_env: dict[str, str] | None = None) -> Mesh:
