@@ -80,15 +80,22 @@ def load_mesh(
     fmt = format_of(data, filename)
     if fmt != "stl" and not isinstance(data, bytes):
         data = bytes(data)
-    siblings = None
-    if directory is not None:
-        from services.printability.mesh_io.siblings import directory_siblings
-
-        siblings = directory_siblings(directory)
+    siblings = None if directory is None else _files_in(directory)
     default_unit = unit_to_m(unit)
     parsed = read_triangles(data, Source(filename, fmt, siblings))
     file_unit = default_unit if parsed.file_unit_to_m is None else parsed.file_unit_to_m
     return to_loaded_mesh(parsed, file_unit, fmt)
+
+
+def _files_in(directory: Path) -> Callable[[str], bytes]:
+    """siblings.directory_siblings(directory), imported only if the model refers to a file."""
+
+    def get(uri: str) -> bytes:
+        from services.printability.mesh_io.siblings import directory_siblings
+
+        return directory_siblings(directory)(uri)
+
+    return get
 
 
 def read_triangles(data: bytes | mmap.mmap, source: Source) -> Triangles:
