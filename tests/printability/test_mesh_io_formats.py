@@ -303,3 +303,10 @@ def test_3mf_written_by_trimesh() -> None:
     data = scene.export(file_type="3mf")
     report = assert_metrics_match_trimesh(data, "two.3mf")
     assert report["extra"]["bodies"] == 2
+
+
+def test_ascii_ply_with_a_word_in_its_body_names_the_line() -> None:
+    data = _ply_header("ascii", 3, 1, "property list uchar int vertex_indices\n")
+    data += b"0 0 0\n1 0 zero\n0 1 0\n3 0 1 2\n"
+    with pytest.raises(MeshLoadError, match=r"PLY line 12: 'zero' is not a number"):
+        load_mesh(data, "bad.ply")

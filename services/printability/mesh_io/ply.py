@@ -50,8 +50,27 @@ def read(data: bytes, source: Source) -> Triangles:
     parsed = binary_read(data)
     if parsed is not None:
         return parsed
-    vertices, faces = via_trimesh.load(data, "ply")
+    try:
+        vertices, faces = via_trimesh.load(data, "ply")
+    except MeshLoadError as exc:
+        raise MeshLoadError(diagnose_ascii(data) or str(exc)) from None
     return Triangles(vertices, faces)
+
+
+def diagnose_ascii(data: bytes) -> str | None:
+    """Why trimesh refused an ASCII PLY, with the line: the first value in the body that is not a number."""
+    end = _END_HEADER.search(data, 0, 65536)
+    if end is None or b"format ascii" not in data[: end.start()]:
+        return None
+    first_line = data.count(b"\n", 0, end.end()) + 1
+    for lineno, line in enumerate(data[end.end() :].splitlines(), first_line):
+        for token in line.split():
+            try:
+                float(token)
+            except ValueError:
+                shown = token[:40].decode("utf-8", "replace")
+                return f"PLY line {lineno}: {shown!r} is not a number"
+    return None
 
 
 def binary_read(data: bytes) -> Triangles | None:
