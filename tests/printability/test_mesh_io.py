@@ -335,3 +335,19 @@ def test_ply_element_without_properties_and_huge_count() -> None:
     body = np.eye(3, dtype="<f4").tobytes() + struct.pack("<B3i", 3, 0, 1, 2)
     mesh = load_mesh(header + body, "odd.ply")
     np.testing.assert_array_equal(mesh.faces, [[0, 1, 2]])
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_any_non_finite_coordinate_is_refused(bad: float) -> None:
+    vertices, faces = cube(1.0)
+    vertices[5, 2] = bad
+    with pytest.raises(MeshLoadError, match="NaN or infinity"):
+        load_mesh(binary_stl(vertices, faces), "bad.stl")
+
+
+def test_coordinates_whose_sum_overflows_float32_are_finite() -> None:
+    """float32 records near their maximum sum to infinity; that alone must not refuse the file."""
+    vertices, faces = cube(3.0e38)
+    mesh = load_mesh(binary_stl(vertices, faces), "huge.stl")
+    with np.errstate(over="ignore"):
+        assert mesh.has_triangles and np.isinf(mesh.soup.sum())
