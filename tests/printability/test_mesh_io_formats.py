@@ -260,6 +260,12 @@ def test_glb_written_by_trimesh_and_open3d(tmp_path: Path) -> None:
     assert_metrics_match_trimesh(data, "s.glb", volume_scale=1.0)
 
 
+def test_gltf_with_embedded_buffers_written_by_open3d(tmp_path: Path) -> None:
+    data = o3d_bytes(o3d_mesh(sphere()), tmp_path, "s.gltf")
+    assert b"data:application/octet-stream;base64," in data
+    assert_metrics_match_trimesh(data, "s.gltf", volume_scale=1.0)
+
+
 def test_gltf_with_external_bin_is_read_from_its_directory(tmp_path: Path) -> None:
     files = sphere().export(file_type="gltf")  # {"model.gltf": ..., "gltf_buffer_0.bin": ...}
     for name, data in files.items():

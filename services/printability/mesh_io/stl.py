@@ -53,7 +53,7 @@ def _looks_ascii(data: bytes | mmap.mmap) -> bool:
 
 def _read_ascii(data: bytes) -> Triangles:
     if b"\0" in data:
-        raise MeshLoadError("ASCII STL contains binary (NUL) bytes at byte {}".format(data.index(b"\0")))
+        raise MeshLoadError(f"ASCII STL contains a binary (NUL) byte at byte {data.index(bytes(1))}")
     try:
         vertices, faces = via_trimesh.load(data, "stl")
     except MeshLoadError:
