@@ -21,10 +21,7 @@ _ZERO_INDEX = re.compile(rb"(?m)^[ \t]*f[ \t][^\n]*?(?<=[ \t])[-+]?0+(?=[/ \t\r\
 def read(data: bytes, source: Source) -> Triangles:
     if _ZERO_INDEX.search(data):
         raise MeshLoadError(diagnose(data) or "OBJ face index 0 is invalid (OBJ indices start at 1)")
-    try:
-        vertices, faces = via_trimesh.load(data, "obj", skip_materials=True)
-    except MeshLoadError as exc:
-        raise MeshLoadError(diagnose(data) or str(exc)) from None
+    vertices, faces = via_trimesh.load(data, "obj", explain=diagnose, skip_materials=True)
     if not len(faces):
         _check_text(data)  # trimesh finds no statement in binary garbage: that is not an empty OBJ
     return Triangles(vertices, faces)

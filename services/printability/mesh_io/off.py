@@ -19,11 +19,7 @@ _HEADER = re.compile(rb"^[A-Z]*OFF", re.I)
 def read(data: bytes, source: Source) -> Triangles:
     if not _HEADER.match(data.lstrip()):
         raise MeshLoadError("not an OFF file: the first line must start with 'OFF'")
-    try:
-        vertices, faces = via_trimesh.load(data, "off")
-    except MeshLoadError as exc:
-        raise MeshLoadError(diagnose(data) or str(exc)) from None
-    return Triangles(vertices, faces)
+    return Triangles(*via_trimesh.load(data, "off", explain=diagnose))
 
 
 def diagnose(data: bytes) -> str | None:

@@ -50,11 +50,7 @@ def read(data: bytes, source: Source) -> Triangles:
     parsed = binary_read(data)
     if parsed is not None:
         return parsed
-    try:
-        vertices, faces = via_trimesh.load(data, "ply")
-    except MeshLoadError as exc:
-        raise MeshLoadError(diagnose_ascii(data) or str(exc)) from None
-    return Triangles(vertices, faces)
+    return Triangles(*via_trimesh.load(data, "ply", explain=diagnose_ascii))
 
 
 def diagnose_ascii(data: bytes) -> str | None:

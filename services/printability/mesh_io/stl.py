@@ -54,11 +54,7 @@ def _looks_ascii(data: bytes | mmap.mmap) -> bool:
 def _read_ascii(data: bytes) -> Triangles:
     if b"\0" in data:
         raise MeshLoadError(f"ASCII STL contains a binary (NUL) byte at byte {data.index(bytes(1))}")
-    try:
-        vertices, faces = via_trimesh.load(data, "stl")
-    except MeshLoadError:
-        raise MeshLoadError(diagnose_ascii(data) or "ASCII STL is malformed") from None
-    return Triangles(vertices, faces)
+    return Triangles(*via_trimesh.load(data, "stl", explain=diagnose_ascii))
 
 
 def diagnose_ascii(data: bytes) -> str | None:

@@ -12,6 +12,7 @@ change the signed volume the contract defines. Points and lines are not surfaces
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,12 +20,26 @@ import numpy as np
 from services.printability.mesh_io.loaded import MeshLoadError, check_indices, empty
 
 
-def load(data: bytes, file_type: str, resolver: Any = None, **kwargs: Any) -> tuple[np.ndarray, np.ndarray]:
+def load(
+    data: bytes,
+    file_type: str,
+    resolver: Any = None,
+    explain: Callable[[bytes], str | None] | None = None,
+    **kwargs: Any,
+) -> tuple[np.ndarray, np.ndarray]:
     """(vertices, faces) of every triangle trimesh reads from `data`; MeshLoadError when it cannot.
 
     `resolver` (a trimesh Resolver) serves the files the model refers to; None refuses them.
+    `explain(data)` says, with a line number, why trimesh refused the file (None: it cannot tell),
+    since trimesh's own errors say what failed in trimesh, not where the file is wrong.
     """
-    return triangles(load_scene(data, file_type, resolver, **kwargs), file_type)
+    try:
+        scene = load_scene(data, file_type, resolver, **kwargs)
+    except MeshLoadError as exc:
+        if explain is None:
+            raise
+        raise MeshLoadError(explain(data) or str(exc)) from None
+    return triangles(scene, file_type)
 
 
 def load_scene(data: bytes, file_type: str, resolver: Any = None, **kwargs: Any) -> Any:
