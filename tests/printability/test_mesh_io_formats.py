@@ -316,3 +316,22 @@ def test_ascii_ply_with_a_word_in_its_body_names_the_line() -> None:
     data += b"0 0 0\n1 0 zero\n0 1 0\n3 0 1 2\n"
     with pytest.raises(MeshLoadError, match=r"PLY line 12: 'zero' is not a number"):
         load_mesh(data, "bad.ply")
+
+
+def test_3mf_external_entity_is_not_resolved(tmp_path: Path) -> None:
+    """An XML entity naming a local file must not pull the file's text into the model or a message."""
+    from tests.printability.hostile_files import three_mf
+    from tests.printability.test_mesh_io import cube_3mf_xml
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("7.5")  # a number: resolved, it would become a coordinate
+    xml = cube_3mf_xml(None).replace('<vertex x="0.0"', '<vertex x="&leak;"', 1)
+    xml = xml.replace("<model", f'<!DOCTYPE model [<!ENTITY leak SYSTEM "file://{secret}">]><model', 1)
+    xml = xml.replace('<?xml version="1.0"?>', "")
+    assert xml.startswith("<!DOCTYPE") and 'x="&leak;"' in xml
+    try:
+        mesh = load_mesh(three_mf(xml), "xxe.3mf")
+    except MeshLoadError as exc:
+        assert "7.5" not in str(exc)
+    else:
+        assert 7.5 not in mesh.vertices
