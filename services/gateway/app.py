@@ -14,7 +14,18 @@ from services.gateway.clients import ServiceClients
 from services.gateway.errors import install_error_handlers
 from services.gateway.http_metrics import HttpMetricsMiddleware
 from services.gateway.principal import PrincipalCache
-from services.gateway.routes import files, generations, keys, makistry, ops, print_tasks, webhooks
+from services.gateway.quota_leases import QuotaLeases
+from services.gateway.routes import (
+    catalog,
+    files,
+    generations,
+    keys,
+    makistry,
+    ops,
+    print_tasks,
+    studio,
+    webhooks,
+)
 
 DESCRIPTION = """printforge REST API: the Meshy printability APIs (`/openapi/v1/print/...`), the Meshra
 generation APIs (`/api/v1/...`), your API keys and signed downloads. Authenticate with
@@ -61,6 +72,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
     app.state.principal_cache = PrincipalCache(settings.auth_cache_ttl_s)
+    app.state.quota_leases = QuotaLeases()
     install_error_handlers(app)
     for router in (
         print_tasks.analyze_router,
@@ -72,6 +84,8 @@ def create_app(settings: Settings) -> FastAPI:
         webhooks.router,
         generations.router,
         generations.files_router,
+        catalog.router,
+        studio.router,
     ):
         app.include_router(router)
     default_limit, route_limits = body_limits(settings)

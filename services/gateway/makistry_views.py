@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from printforge.generator.v1 import generator_pb2 as pb
+from services.gateway.printability_summary import printability_summary
 
 OUTPUT_FORMATS = ("STEP", "STL", "GLB", "3MF")
 DEFAULT_OUTPUT_FORMAT = "STEP"
@@ -79,4 +80,5 @@ def job_object(generation: pb.Generation, sign: Callable[[str], str]) -> dict[st
         "error_message": (generation.error_message or "generation failed") if failed else None,
         "created_at": iso_ms(generation.created_at_ms),
         "updated_at": iso_ms(generation.updated_at_ms),
+        "printability": printability_summary(generation) if status == "success" else None,
     }

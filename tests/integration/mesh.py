@@ -15,8 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
 import httpx
 
+from printforge.runtime.config import Settings
+from printforge.runtime.grpc_channels import open_service_channel
 from tests.conftest import REPO_ROOT
 
 SERVICES = ("auth", "generator", "printability")
@@ -68,6 +71,10 @@ class Mesh:
 
     def addr(self, service: str) -> str:
         return f"127.0.0.1:{self.grpc_ports[service]}"
+
+    def channel(self, service: str) -> grpc.aio.Channel:
+        """A gRPC channel to `service` as the gateway opens it (with its service token)."""
+        return open_service_channel(Settings.from_env(self.env), service, caller="gateway")
 
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"
@@ -131,16 +138,21 @@ class Mesh:
         self.processes.clear()
 
     def create_key(self, user: str) -> str:
-        out = subprocess.run(
-            [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
-            env=self.env,
-            cwd=REPO_ROOT,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=True,
-        )
-        return out.stdout.strip().splitlines()[-1]
+        return create_key(self.env, user)
+
+
+def create_key(env: dict[str, str], user: str) -> str:
+    """A new API key of `user` (created if missing), minted by the CLI on the data dir of `env`."""
+    out = subprocess.run(
+        [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
+        env=env,
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return out.stdout.strip().splitlines()[-1]
 
 
 def start_mesh(data_dir: Path, extra_env: dict[str, str] | None = None) -> Mesh:
