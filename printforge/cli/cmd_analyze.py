@@ -2,7 +2,8 @@
 
 Runs the same domain code as the printability service (services/printability), so a user can check a
 file offline and get exactly what the API would report. Start-up matters (it is a one-shot command on
-possibly huge files), so only numpy and our own modules are imported, and only inside the handler.
+possibly huge files), so only numpy and our own modules are imported, and only inside the handler;
+mesh_io imports trimesh (or open3d for FBX) only for the formats that need it, never for binary STL.
 """
 
 from __future__ import annotations
@@ -24,14 +25,17 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "analyze",
         help="report printability (watertight, volume, holes, non-manifold edges, ...) of a mesh file",
-        description="Analyze a mesh file (STL, OBJ, PLY, OFF, GLB/glTF, 3MF) for 3D-printing problems.",
+        description=(
+            "Analyze a mesh file (STL, OBJ, PLY, OFF, GLB/glTF, 3MF, FBX, or a zip holding one) "
+            "for 3D-printing problems."
+        ),
     )
     parser.add_argument("file", type=Path, help="mesh file to analyze")
     parser.add_argument(
         "--unit",
         default="mm",
         choices=("mm", "cm", "m", "in"),
-        help="unit of STL/OBJ/PLY/OFF coordinates (glTF is metres and 3MF declares its own; default mm)",
+        help="unit of STL/OBJ/PLY/OFF/FBX coordinates (glTF is metres and 3MF declares its own; default mm)",
     )
     parser.add_argument(
         "--printer",
@@ -64,7 +68,8 @@ def handle(args: argparse.Namespace) -> int:
             lookup_printer(args.printer)
         material = canonical_material(args.material) if args.material is not None else None
         prep = PrepRequest(args.printer, material, args.auto_orient)
-        mesh = load_mesh(read_file(args.file), args.file.name, args.unit)  # large files are mapped
+        # large files are mapped; a glTF's buffers are read from its own directory, nowhere else
+        mesh = load_mesh(read_file(args.file), args.file.name, args.unit, directory=args.file.parent)
         result = analyze(mesh, printer=args.printer) if not prep.wanted else _with_prep(mesh, prep)
     except (OSError, MeshLoadError, UnknownPrinterError, UnknownMaterialError) as exc:
         message = f"cannot read {args.file}: {exc.strerror or exc}" if isinstance(exc, OSError) else exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
+import importlib.util
 import sys
 from collections.abc import Sequence
 
@@ -18,24 +18,38 @@ import printforge.cli as cli_package
 from printforge.runtime.numpy_cpu import prefer_avx2_sort
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or only of `command` when a module `cmd_<command>.py` exists.
+
+    One-shot commands (`printforge analyze FILE`) are timed whole-process, start-up included: naming
+    the command skips importing the other command modules and walking the package for them.
+    """
     parser = argparse.ArgumentParser(
         prog="printforge",
         description="Generate CAD, analyze and repair meshes, and run the printforge service mesh.",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for info in sorted(pkgutil.iter_modules(cli_package.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
-            module = importlib.import_module(f"{cli_package.__name__}.{info.name}")
-            module.add_parser(sub)
+    for name in _command_modules(command):
+        module = importlib.import_module(f"{cli_package.__name__}.{name}")
+        module.add_parser(sub)
     return parser
+
+
+def _command_modules(command: str | None) -> list[str]:
+    named = f"{cli_package.__name__}.cmd_{command}"
+    if command and command.isidentifier() and importlib.util.find_spec(named) is not None:
+        return [f"cmd_{command}"]
+    import pkgutil  # only for `printforge --help` and mistyped commands
+
+    return sorted(m.name for m in pkgutil.iter_modules(cli_package.__path__) if m.name.startswith("cmd_"))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     prefer_avx2_sort()  # before any command imports numpy; services and their workers inherit it
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(arguments[0] if arguments else None)
+    args = parser.parse_args(arguments)
     result = args.func(args)
     return int(result or 0)
 

@@ -38,7 +38,8 @@ from services.printability.store import ANALYZE, REPAIR
 
 log = logging.getLogger(__name__)
 
-ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf"})
+# A .zip holds one model and the files it refers to (a .gltf and its .bin buffers): see mesh_io/archive.py.
+ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf", ".zip"})
 REPAIR_EXTENSIONS = frozenset({".glb", ".stl", ".obj"})
 UNITS = ("mm", "cm", "m", "in")
 
@@ -56,7 +57,12 @@ _MIME_EXTENSIONS = {
     "model/3mf": ".3mf",
     "application/vnd.ms-package.3dmanufacturing-3dmodel+xml": ".3mf",
     "application/ply": ".ply",
+    "application/zip": ".zip",
 }
+#: A .gltf up to this size is checked for external buffers when the task is created. One that refers
+#: to external buffers holds only JSON and is small; a larger one embeds its buffers, and the worker
+#: refuses it with the same message if it does not (parsing 100 MB of JSON is no job for the service).
+GLTF_CHECK_BYTES = 4 << 20
 
 
 class InputError(Exception):
@@ -129,10 +135,34 @@ async def resolve_input(
     except FetchError as exc:
         raise InputError(400, f"Cannot fetch model_url: {exc}") from None
     filename = _filename_for(fetched.filename, fetched.content_type)
+    if kind == ANALYZE:
+        _check_self_contained(filename, fetched.data, max_bytes)
     key = f"{kind}/inputs/{uuid.uuid4().hex}/{filename}"
     await asyncio.to_thread(blobs.put, key, fetched.data)
     shown_url = "data:" if model_url.startswith("data:") else model_url
     return ResolvedInput(key, filename, {"model_url": shown_url, "size_bytes": len(fetched.data)})
+
+
+def _check_self_contained(filename: str, data: bytes, max_bytes: int) -> None:
+    """400 for an upload that cannot be read alone: a .gltf whose buffers are separate files, or a
+    .zip that is not one model with its files within the size limit (checked from its directory,
+    nothing is inflated here)."""
+    from services.printability.mesh_io import MeshLoadError, archive, gltf, zip_limits
+
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    try:
+        if ext == "gltf" and len(data) <= GLTF_CHECK_BYTES:
+            try:
+                doc = gltf.parse_document(data)
+            except MeshLoadError:
+                return  # not JSON at all: the worker fails the task and says where
+            for uri in gltf.external_buffers(doc):
+                raise MeshLoadError(gltf.external_buffer_message(uri))
+        elif ext == "zip":
+            with zip_limits.open_checked(data, max_bytes, "zip upload") as zipped:
+                archive.model_member([i.filename for i in zipped.infolist() if not i.is_dir()])
+    except MeshLoadError as exc:
+        raise InputError(400, f"Invalid model file: {exc}") from None
 
 
 def _printer_key(name: str) -> str:

@@ -55,3 +55,17 @@ def test_help_exits_zero_with_a_usage_line(path: tuple[str, ...], capsys: pytest
     usage = " ".join(("printforge", *path))
     assert out.startswith(f"usage: {usage}"), out[:200]
     assert "-h, --help" in out
+
+
+def test_a_named_command_imports_only_its_own_module() -> None:
+    """`printforge analyze FILE` is timed whole-process: the other command modules stay unloaded."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\nfrom printforge.cli.main import main\ntry:\n    main(['analyze', '--help'])\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(n for n in sys.modules if n.startswith('printforge.cli.cmd_')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "['printforge.cli.cmd_analyze']"

@@ -94,3 +94,50 @@ def obj_with_vertices(n_vertices: int) -> bytes:
     """
     filler = b"v 1.5 2.25 -3\n" * max(n_vertices - 3, 0)
     return filler + b"v 0 0 0\nv 1 0 0\nv 0 1 0\nf -3 -2 -1\n"
+
+
+def ascii_fbx(
+    vertices: np.ndarray, polygons: list[list[int]], translation: tuple[float, float, float]
+) -> bytes:
+    """A minimal ASCII FBX 7.4 file: one mesh node with `polygons` over `vertices`, moved by `translation`.
+
+    Written by hand because no library in our stack writes FBX (trimesh and open3d read it at most);
+    the layout is Autodesk's: each polygon's last index is stored as -(index + 1).
+    """
+    coords = ",".join(repr(float(c)) for c in np.asarray(vertices, dtype=float).ravel())
+    indices = ",".join(str(i) for poly in polygons for i in [*poly[:-1], -poly[-1] - 1])
+    n_indices = sum(len(p) for p in polygons)
+    tx, ty, tz = translation
+    return f"""; FBX 7.4.0 project file
+FBXHeaderExtension:  {{
+\tFBXHeaderVersion: 1003
+\tFBXVersion: 7400
+}}
+GlobalSettings:  {{
+\tVersion: 1000
+\tProperties70:  {{
+\t\tP: "UnitScaleFactor", "double", "Number", "",1
+\t}}
+}}
+Objects:  {{
+\tGeometry: 1000, "Geometry::part", "Mesh" {{
+\t\tVertices: *{len(vertices) * 3} {{
+\t\t\ta: {coords}
+\t\t}}
+\t\tPolygonVertexIndex: *{n_indices} {{
+\t\t\ta: {indices}
+\t\t}}
+\t\tGeometryVersion: 124
+\t}}
+\tModel: 2000, "Model::part", "Mesh" {{
+\t\tVersion: 232
+\t\tProperties70:  {{
+\t\t\tP: "Lcl Translation", "Lcl Translation", "", "A",{tx},{ty},{tz}
+\t\t}}
+\t}}
+}}
+Connections:  {{
+\tC: "OO",1000,2000
+\tC: "OO",2000,0
+}}
+""".encode()

@@ -10,8 +10,11 @@ a clean TaskFailure too, not a stray ValueError or an exhausted worker.
 
 from __future__ import annotations
 
+import io
+import json
 import re
 import struct
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -90,6 +93,28 @@ def _ply_points_only() -> bytes:
     return header + b"end_header\n0 0 0\n1 0 0\n0 1 0\n"
 
 
+BAD_OBJ = b"v 0 0 0\nv 1 nope 0\nv 0 1 0\nf 1 2 3\n"
+BAD_OFF = b"OFF\n3 1 0\n0 0 0\n1 0 0\n0 1 0\n3 0 1 7\n"
+HEADER_ONLY_PLY = b"ply\nformat ascii 1.0\nend_header\n"
+
+
+def _gltf_escaping() -> bytes:
+    """A .gltf whose buffer names a file outside any directory it could be read from."""
+    doc, _ = triangle_gltf()
+    doc["buffers"] = [{"uri": "../../etc/passwd", "byteLength": 36}]
+    return json.dumps(doc).encode()
+
+
+def _zip_bomb(size_bytes: int) -> bytes:
+    """A zip whose one STL member (honestly declared) inflates to `size_bytes` of spaces."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z, z.open("m.stl", "w", force_zip64=True) as fh:
+        chunk = b" " * (1 << 20)
+        for _ in range(size_bytes // len(chunk)):
+            fh.write(chunk)
+    return out.getvalue()
+
+
 def _failing(pattern: str) -> tuple[Expect, Expect]:
     """Refused by the loader, so analyze and repair fail with the same message."""
     expect = Expect(failure=f"cannot read the model: .*{pattern}")
@@ -121,6 +146,11 @@ CASES = [
     Hostile("stl-empty", "empty.stl", lambda: b"", *_failing("shorter than a binary STL header")),
     Hostile("obj-empty", "empty.obj", lambda: b"", Expect(status="unknown"), NO_TRIANGLES),
     Hostile("ply-points-only", "points.ply", _ply_points_only, Expect(status="unknown"), NO_TRIANGLES),
+    Hostile("obj-bad-vertex", "bad.obj", lambda: BAD_OBJ, *_failing("OBJ line 2")),
+    Hostile("off-face-past-vertices", "bad.off", lambda: BAD_OFF, *_failing("OFF line 6")),
+    Hostile("ply-header-only", "empty.ply", lambda: HEADER_ONLY_PLY, Expect(status="unknown"), NO_TRIANGLES),
+    Hostile("zip-bomb-300MiB", "bomb.zip", lambda: _zip_bomb(300 << 20), *_failing("decompresses to more")),
+    Hostile("gltf-external-buffer", "tri.gltf", _gltf_escaping, *_failing(r"external file .*passwd")),
     Hostile(
         "obj-10M-vertices",
         "huge.obj",

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability import mesh_io
 from services.printability.mesh_export import export_mesh
 from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
+from services.printability.mesh_io import load as mesh_io_load
 from tests.fixtures_meshes import binary_stl, cube
 from tests.printability.test_mesh_io import ascii_stl
 
@@ -20,7 +20,7 @@ def test_small_files_are_read_and_large_ones_mapped(tmp_path: Path, monkeypatch:
     path = tmp_path / "cube.stl"
     path.write_bytes(binary_stl(*cube()))
     assert isinstance(read_file(path), bytes)
-    monkeypatch.setattr(mesh_io, "MMAP_MIN_BYTES", 1)
+    monkeypatch.setattr(mesh_io_load, "MMAP_MIN_BYTES", 1)
     mapped = read_file(path)
     assert isinstance(mapped, mmap.mmap) and mapped[:] == path.read_bytes()
     empty = tmp_path / "empty.stl"
@@ -40,7 +40,7 @@ def test_every_format_loads_the_same_from_a_map(
     sphere = trimesh.creation.icosphere(subdivisions=2, radius=12.5)
     path = tmp_path / f"sphere.{fmt}"
     path.write_bytes(export_mesh(sphere.vertices, sphere.faces, fmt))
-    monkeypatch.setattr(mesh_io, "MMAP_MIN_BYTES", 1)
+    monkeypatch.setattr(mesh_io_load, "MMAP_MIN_BYTES", 1)
     data = read_file(path)
     assert isinstance(data, mmap.mmap)
     mapped = load_mesh(data, path.name)
@@ -50,7 +50,7 @@ def test_every_format_loads_the_same_from_a_map(
 
 
 def test_ascii_stl_and_broken_files_from_a_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(mesh_io, "MMAP_MIN_BYTES", 1)
+    monkeypatch.setattr(mesh_io_load, "MMAP_MIN_BYTES", 1)
     text = tmp_path / "cube.stl"
     text.write_bytes(ascii_stl(*cube()))
     mesh = load_mesh(read_file(text), text.name)
