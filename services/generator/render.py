@@ -19,6 +19,7 @@ from OCP.BRepBndLib import BRepBndLib
 
 from services.generator import export
 from services.generator.catalog import get_template
+from services.generator.catalog.finish import collect_warnings, is_cad_failure
 from services.generator.manifest import ParamError
 
 FORMATS: tuple[str, ...] = ("step", "stl", "glb", "3mf", "png")
@@ -44,6 +45,8 @@ class RenderResult:
     bbox_mm: tuple[float, float, float, float, float, float]  # xmin, ymin, zmin, xmax, ymax, zmax
     volume_mm3: float
     triangles: int  # of the exported mesh; 0 when no mesh format was requested
+    # what the template adjusted or skipped (a fillet that did not fit, ...), for the user
+    warnings: tuple[str, ...] = ()
 
     @property
     def size_mm(self) -> tuple[float, float, float]:
@@ -65,12 +68,6 @@ def single_solid(built: cq.Workplane | cq.Shape) -> cq.Solid:
     return solid
 
 
-def _is_cad_failure(exc: Exception) -> bool:
-    """OCCT raises unrelated classes (StdFail_NotDone, Standard_Failure, ...) from module
-    OCP.*; CadQuery raises ValueError. Anything else is a bug and must surface as such."""
-    return isinstance(exc, ValueError) or type(exc).__module__.startswith("OCP.")
-
-
 def tight_bbox(shape: cq.Shape) -> tuple[float, float, float, float, float, float]:
     """Exact B-rep bounds; CadQuery's BoundingBox() is padded by the shape tolerance."""
     box = Bnd_Box()
@@ -89,11 +86,12 @@ def render(
     template = get_template(kind, template_id)
     resolved = template.resolve(values)
     try:
-        built = template.build(resolved)
+        with collect_warnings() as warnings:
+            built = template.build(resolved)
     except ParamError:
         raise
     except Exception as exc:
-        if not _is_cad_failure(exc):
+        if not is_cad_failure(exc):
             raise
         raise GeometryError(f"{kind} {template_id!r} failed to build: {exc or type(exc).__name__}") from exc
     solid = single_solid(built)
@@ -117,4 +115,5 @@ def render(
         bbox_mm=box,
         volume_mm3=solid.Volume(),
         triangles=triangles,
+        warnings=tuple(warnings),
     )

@@ -73,3 +73,65 @@ def cut_all(base: cq.Shape, tools: Iterable[cq.Shape]) -> cq.Shape:
 
 def cylinder(diameter: float, height: float, x: float = 0.0, y: float = 0.0, z: float = 0.0) -> cq.Solid:
     return cq.Solid.makeCylinder(diameter / 2, height, cq.Vector(x, y, z))
+
+
+# OCCT cannot offset a fillet whose radius equals the offset (shell thickness): the
+# surface degenerates to a line and shell() raises. Radii this close to the wall are nudged.
+_SHELL_RADIUS_MARGIN = 0.1
+
+
+def _clear_of_wall(radius: float, wall: float) -> float:
+    return wall + _SHELL_RADIUS_MARGIN if abs(radius - wall) < _SHELL_RADIUS_MARGIN else radius
+
+
+def open_box(
+    length: float,
+    width: float,
+    height: float,
+    wall: float,
+    corner_radius: float,
+    fillet_radius: float = 0.0,
+) -> cq.Shape:
+    """A box centred on the Z axis from z=0, open at the top, walls and floor `wall` thick.
+
+    Vertical corners are rounded by `corner_radius`, the bottom edges by `fillet_radius`
+    (through `finish.fillet`, so a radius that does not fit falls back or is skipped with a
+    warning). Rounding happens on the solid block before shelling: filleting a shelled
+    box's thin rim is what makes OCCT fail (StdFail_NotDone) or even crash.
+    """
+    from services.generator.catalog.finish import fillet, warn
+
+    block: cq.Shape = cq.Solid.makeBox(length, width, height, cq.Vector(-length / 2, -width / 2, 0))
+    if corner_radius > 0:
+        vertical = [e for e in block.Edges() if abs(e.tangentAt(0).z) > 0.999]
+        block = block.fillet(_clear_of_wall(corner_radius, wall), vertical)
+    rounded = block
+    if fillet_radius > 0:
+        bottom = [e for e in block.Edges() if e.Center().z < 1e-6]
+        rounded = fillet(block, bottom, _clear_of_wall(fillet_radius, wall), "bottom edge fillet")
+    try:
+        return cq.Workplane("XY").add(rounded).faces(">Z").shell(-wall).val()
+    except Exception:
+        if rounded is block:
+            raise
+        warn(f"bottom edge fillet: skipped, a {wall:g} mm wall cannot follow it")
+        return cq.Workplane("XY").add(block).faces(">Z").shell(-wall).val()
+
+
+def rounded_plate(
+    length: float,
+    width: float,
+    thickness: float,
+    corner_radius: float,
+    fillet_radius: float = 0.0,
+    what: str = "top edge fillet",
+) -> cq.Shape:
+    """A plate centred on the Z axis from z=0, corners rounded, top edges filleted (or warned)."""
+    from services.generator.catalog.finish import fillet
+
+    plate: cq.Shape = cq.Solid.makeBox(length, width, thickness, cq.Vector(-length / 2, -width / 2, 0))
+    if corner_radius > 0:
+        vertical = [e for e in plate.Edges() if abs(e.tangentAt(0).z) > 0.999]
+        plate = plate.fillet(corner_radius, vertical)
+    top = [e for e in plate.Edges() if e.Center().z > thickness - 1e-6]
+    return fillet(plate, top, fillet_radius, what, limit=round(thickness - 0.2, 2))

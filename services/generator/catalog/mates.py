@@ -1,0 +1,92 @@
+"""Solids of the real objects parts mate with, built from `services.generator.objects`.
+
+A part is only right if the thing it is for fits: a Raspberry Pi drops onto the
+standoffs, a shaft enters the knob but cannot turn, a bearing sits in its seat. These
+builders turn an object's table entry into a simple solid (its envelope, nominal size,
+no clearance) placed in the frame the catalog's starters document, so fit checks (the
+catalog's tests, the planner's verification) measure `interference` between the part and
+the object instead of trusting the part's own arithmetic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import cadquery as cq
+
+from services.generator.objects import OBJECTS, MakerObject
+
+
+def maker_object(object_id: str) -> MakerObject:
+    """The table entry for `object_id`; KeyError names the known ids."""
+    try:
+        return OBJECTS[object_id]
+    except KeyError:
+        raise KeyError(f"unknown object {object_id!r}; known: {', '.join(sorted(OBJECTS))}") from None
+
+
+def interference(a: cq.Shape, b: cq.Shape) -> float:
+    """Volume (mm^3) that two solids share; ~0 when one fits the other."""
+    common = a.intersect(b)
+    return sum(s.Volume() for s in common.Solids())
+
+
+def d_shaft(diameter: float, flat: float, length: float, flat_towards_x: bool = True) -> cq.Solid:
+    """A D-shaft along +Z from z=0, its flat facing +X (the knob's convention)."""
+    shaft = cq.Solid.makeCylinder(diameter / 2, length)
+    if flat > 0:
+        x = diameter / 2 - flat
+        cut = cq.Solid.makeBox(diameter, diameter + 2, length + 2, cq.Vector(x, -diameter / 2 - 1, -1))
+        shaft = shaft.cut(cut)
+        if not flat_towards_x:
+            shaft = shaft.rotate(cq.Vector(0, 0, 0), cq.Vector(0, 0, 1), 180)
+    return shaft
+
+
+def bearing(bore: float, outer: float, width: float, z: float = 0.0) -> cq.Solid:
+    """A ball bearing as a ring along +Z from `z`."""
+    ring = cq.Solid.makeCylinder(outer / 2, width, cq.Vector(0, 0, z))
+    return ring.cut(cq.Solid.makeCylinder(bore / 2, width + 2, cq.Vector(0, 0, z - 1)))
+
+
+def board(obj: MakerObject, origin: tuple[float, float, float] = (0.0, 0.0, 0.0)) -> cq.Shape:
+    """A PCB with its mounting holes, the component envelope above it and the connectors
+    that stick out through the enclosure walls. `origin` is the PCB's lower-left corner on
+    its bottom face."""
+    f: dict[str, Any] = obj.features
+    length, width = obj.size[0], obj.size[1]
+    t, above, over = f["pcb_thickness"], f["above"], f["overhang"]
+    ox, oy, oz = origin
+    pcb: cq.Shape = cq.Solid.makeBox(length, width, t, cq.Vector(ox, oy, oz))
+    holes = [
+        cq.Solid.makeCylinder(f["hole_d"] / 2, t + 2, cq.Vector(ox + x, oy + y, oz - 1))
+        for x, y in f["holes"]
+    ]
+    pcb = pcb.cut(*holes)
+    # components keep 1 mm off the edges (the PCB itself reaches them); ports reach past them
+    parts: list[cq.Shape] = [
+        cq.Solid.makeBox(length - 2, width - 2, above, cq.Vector(ox + 1, oy + 1, oz + t))
+    ]
+    for edge, start, end, top in f["ports"]:
+        parts.append(_port_block(edge, start, end, top, length, width, over, (ox, oy, oz + t)))
+    return pcb.fuse(*parts).clean()
+
+
+def _port_block(
+    edge: str,
+    start: float,
+    end: float,
+    top: float,
+    length: float,
+    width: float,
+    overhang: float,
+    base: tuple[float, float, float],
+) -> cq.Solid:
+    """The connector envelope on one edge: 10 mm inboard to `overhang` past the PCB edge."""
+    bx, by, bz = base
+    reach = 10.0 + overhang
+    if edge in ("x0", "x1"):
+        x = bx - overhang if edge == "x0" else bx + length - 10.0
+        return cq.Solid.makeBox(reach, end - start, top, cq.Vector(x, by + start, bz))
+    y = by - overhang if edge == "y0" else by + width - 10.0
+    return cq.Solid.makeBox(end - start, reach, top, cq.Vector(bx + start, y, bz))
