@@ -110,12 +110,21 @@ def open_box(
         bottom = [e for e in block.Edges() if e.Center().z < 1e-6]
         rounded = fillet(block, bottom, _clear_of_wall(fillet_radius, wall), "bottom edge fillet")
     try:
-        return cq.Workplane("XY").add(rounded).faces(">Z").shell(-wall).val()
+        return _shell_open_top(rounded, wall)
     except Exception:
         if rounded is block:
             raise
         warn(f"bottom edge fillet: skipped, a {wall:g} mm wall cannot follow it")
-        return cq.Workplane("XY").add(block).faces(">Z").shell(-wall).val()
+        return _shell_open_top(block, wall)
+
+
+def _shell_open_top(solid: cq.Shape, wall: float) -> cq.Solid:
+    """Hollow `solid` inwards by `wall`, removing its top face (the one solid, not OCCT's compound)."""
+    shelled = cq.Workplane("XY").add(solid).faces(">Z").shell(-wall).val()
+    solids = shelled.Solids()
+    if len(solids) != 1:
+        raise ValueError(f"shelling gave {len(solids)} solids")
+    return solids[0]
 
 
 def rounded_plate(
