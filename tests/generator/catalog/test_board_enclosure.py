@@ -54,8 +54,8 @@ def test_lid_rim_is_located_within_the_clearance() -> None:
 
 def test_too_low_a_box_names_the_height_it_needs() -> None:
     with pytest.raises(ParamError, match=r"at least 27\.6 mm for the raspberry pi 4"):
-        CASE.resolve({"height": 20})
-    assert CASE.resolve({"board": "arduino_uno", "height": 26})["height"] == 26
+        CASE.resolve({"height": 26})
+    assert CASE.resolve({"board": "arduino_uno", "height": 25})["height"] == 25
 
 
 def test_follow_ups_are_parameters() -> None:
