@@ -144,3 +144,18 @@ def rounded_plate(
         plate = plate.fillet(corner_radius, vertical)
     top = [e for e in plate.Edges() if e.Center().z > thickness - 1e-6]
     return fillet(plate, top, fillet_radius, what, limit=round(thickness - 0.2, 2))
+
+
+def countersunk_holes(
+    points: Iterable[tuple[float, float]], diameter: float, thickness: float, z: float = 0.0
+) -> list[cq.Shape]:
+    """Cutters for 90-degree countersunk screw holes through a plate from z to z+thickness,
+    heads sunk into the top face (head diameter 2 x screw, ISO 10642)."""
+    head = 2 * diameter
+    tools: list[cq.Shape] = []
+    for x, y in points:
+        tools.append(cq.Solid.makeCylinder(diameter / 2, thickness + 2, cq.Vector(x, y, z - 1)))
+        # the cone starts 0.5 mm above the face, so the sunk head is exactly `head` wide there
+        tip = z + thickness + 0.5 - (head / 2 + 0.5)
+        tools.append(cq.Solid.makeCone(0, head / 2 + 0.5, head / 2 + 0.5, cq.Vector(x, y, tip)))
+    return tools
