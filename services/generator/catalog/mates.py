@@ -90,3 +90,23 @@ def _port_block(
         return cq.Solid.makeBox(reach, end - start, top, cq.Vector(x, by + start, bz))
     y = by - overhang if edge == "y0" else by + width - 10.0
     return cq.Solid.makeBox(end - start, reach, top, cq.Vector(bx + start, y, bz))
+
+
+def fan(obj: MakerObject) -> cq.Shape:
+    """A square fan: frame with its blade opening and screw holes, the hub, and the blade
+    sweep as a disc; its outlet face is z=0 and it extends down to -thickness."""
+    f: dict[str, Any] = obj.features
+    size, _, thick = obj.size
+    frame: cq.Shape = cq.Solid.makeBox(size, size, thick, cq.Vector(-size / 2, -size / 2, -thick))
+    half = f["hole_spacing"] / 2
+    holes = [
+        cq.Solid.makeCylinder(f["hole_d"] / 2, thick + 2, cq.Vector(sx * half, sy * half, -thick - 1))
+        for sx in (-1, 1)
+        for sy in (-1, 1)
+    ]
+    opening = cq.Solid.makeCylinder(f["blade_d"] / 2, thick + 2, cq.Vector(0, 0, -thick - 1))
+    frame = frame.cut(opening, *holes)
+    # blades sit ~1 mm below the face; the hub is flush with it
+    rotor = cq.Solid.makeCylinder(f["blade_d"] / 2 - 0.5, thick - 2, cq.Vector(0, 0, -thick + 1))
+    hub = cq.Solid.makeCylinder(f["hub_d"] / 2, thick - 1, cq.Vector(0, 0, -thick + 1))
+    return frame.fuse(rotor, hub).clean()
