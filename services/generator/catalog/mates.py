@@ -13,7 +13,10 @@ from __future__ import annotations
 from typing import Any
 
 import cadquery as cq
+import manifold3d
+import numpy as np
 
+from services.generator.export import tessellate
 from services.generator.objects import OBJECTS, MakerObject
 
 
@@ -25,10 +28,34 @@ def maker_object(object_id: str) -> MakerObject:
         raise KeyError(f"unknown object {object_id!r}; known: {', '.join(sorted(OBJECTS))}") from None
 
 
+# Chord error of the meshes the cross-check uses: far below any clearance we test for.
+CHECK_TOLERANCE_MM = 0.01
+
+
 def interference(a: cq.Shape, b: cq.Shape) -> float:
-    """Volume (mm^3) that two solids share; ~0 when one fits the other."""
-    common = a.intersect(b)
-    return sum(s.Volume() for s in common.Solids())
+    """Volume (mm^3) that two solids share; ~0 when one fits the other.
+
+    OCCT's boolean common is exact but can come back silently empty on shapes with many
+    touching faces (a lid seated in a groove), which would pass every fit test; so the
+    result is the larger of OCCT's and manifold3d's intersection of fine meshes, a robust
+    mesh boolean that never misses an overlap bigger than the chord error.
+    """
+    exact = sum(s.Volume() for s in a.intersect(b).Solids())
+    return max(exact, _mesh_common_volume(a, b))
+
+
+def _manifold(shape: cq.Shape) -> manifold3d.Manifold:
+    mesh = tessellate(shape, linear_tolerance=CHECK_TOLERANCE_MM, angular_tolerance=0.1)
+    return manifold3d.Manifold(
+        manifold3d.Mesh(
+            vert_properties=np.asarray(mesh.vertices, dtype=np.float32),
+            tri_verts=np.asarray(mesh.faces, dtype=np.uint32),
+        )
+    )
+
+
+def _mesh_common_volume(a: cq.Shape, b: cq.Shape) -> float:
+    return float((_manifold(a) ^ _manifold(b)).volume())
 
 
 def d_shaft(diameter: float, flat: float, length: float, flat_towards_x: bool = True) -> cq.Solid:

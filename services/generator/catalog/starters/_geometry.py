@@ -75,13 +75,24 @@ def cylinder(diameter: float, height: float, x: float = 0.0, y: float = 0.0, z: 
     return cq.Solid.makeCylinder(diameter / 2, height, cq.Vector(x, y, z))
 
 
-# OCCT cannot offset a fillet whose radius equals the offset (shell thickness): the
-# surface degenerates to a line and shell() raises. Radii this close to the wall are nudged.
-_SHELL_RADIUS_MARGIN = 0.1
+def _rounded_block(
+    length: float,
+    width: float,
+    height: float,
+    z: float,
+    corner_radius: float,
+    fillet_radius: float,
+    what: str,
+) -> cq.Shape:
+    """A box centred on the Z axis from `z`, vertical corners and bottom edges rounded."""
+    from services.generator.catalog.finish import fillet
 
-
-def _clear_of_wall(radius: float, wall: float) -> float:
-    return wall + _SHELL_RADIUS_MARGIN if abs(radius - wall) < _SHELL_RADIUS_MARGIN else radius
+    block: cq.Shape = cq.Solid.makeBox(length, width, height, cq.Vector(-length / 2, -width / 2, z))
+    if corner_radius > 0:
+        vertical = [e for e in block.Edges() if abs(e.tangentAt(0).z) > 0.999]
+        block = block.fillet(corner_radius, vertical)
+    bottom = [e for e in block.Edges() if abs(e.Center().z - z) < 1e-6]
+    return fillet(block, bottom, fillet_radius, what)
 
 
 def open_box(
@@ -95,36 +106,22 @@ def open_box(
     """A box centred on the Z axis from z=0, open at the top, walls and floor `wall` thick.
 
     Vertical corners are rounded by `corner_radius`, the bottom edges by `fillet_radius`
-    (through `finish.fillet`, so a radius that does not fit falls back or is skipped with a
-    warning). Rounding happens on the solid block before shelling: filleting a shelled
-    box's thin rim is what makes OCCT fail (StdFail_NotDone) or even crash.
+    (through `finish.fillet`: a radius that does not fit falls back or is skipped with a
+    warning). The cavity is a second rounded block, `wall` smaller with radii `wall`
+    smaller, cut out of the first: OCCT's shell() offsets fillet surfaces, and offsetting a
+    blend is what fails (StdFail_NotDone, undefined normals) on simple enclosures.
     """
-    from services.generator.catalog.finish import fillet, warn
-
-    block: cq.Shape = cq.Solid.makeBox(length, width, height, cq.Vector(-length / 2, -width / 2, 0))
-    if corner_radius > 0:
-        vertical = [e for e in block.Edges() if abs(e.tangentAt(0).z) > 0.999]
-        block = block.fillet(_clear_of_wall(corner_radius, wall), vertical)
-    rounded = block
-    if fillet_radius > 0:
-        bottom = [e for e in block.Edges() if e.Center().z < 1e-6]
-        rounded = fillet(block, bottom, _clear_of_wall(fillet_radius, wall), "bottom edge fillet")
-    try:
-        return _shell_open_top(rounded, wall)
-    except Exception:
-        if rounded is block:
-            raise
-        warn(f"bottom edge fillet: skipped, a {wall:g} mm wall cannot follow it")
-        return _shell_open_top(block, wall)
-
-
-def _shell_open_top(solid: cq.Shape, wall: float) -> cq.Solid:
-    """Hollow `solid` inwards by `wall`, removing its top face (the one solid, not OCCT's compound)."""
-    shelled = cq.Workplane("XY").add(solid).faces(">Z").shell(-wall).val()
-    solids = shelled.Solids()
-    if len(solids) != 1:
-        raise ValueError(f"shelling gave {len(solids)} solids")
-    return solids[0]
+    outer = _rounded_block(length, width, height, 0.0, corner_radius, fillet_radius, "bottom edge fillet")
+    inner = _rounded_block(
+        length - 2 * wall,
+        width - 2 * wall,
+        height,
+        wall,
+        max(corner_radius - wall, 0.0),
+        max(fillet_radius - wall, 0.0),
+        "inside bottom fillet",
+    )
+    return outer.cut(inner).clean()
 
 
 def rounded_plate(
