@@ -73,4 +73,12 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=(
+        "cable holder",
+        "cable organizer",
+        "cable organiser",
+        "wire clip",
+        "cord clip",
+        "cable management",
+    ),
 )

@@ -61,4 +61,5 @@ TEMPLATE = Template(
     description="Organiser block with hexagonal sockets for 1/4 in screwdriver bits.",
     params=PARAMS,
     build=build,
+    aliases=("bit holder", "screwdriver bit holder", "bit organizer", "hex bit organiser", "bit case"),
 )

@@ -111,4 +111,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("planter", "pot", "flower pot", "succulent pot", "herb pot", "plant container"),
 )

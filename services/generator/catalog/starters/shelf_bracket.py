@@ -190,5 +190,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("shelf support", "bracket", "shelf holder", "wall bracket", "corbel", "shelf brace"),
+    aliases=("shelf support", "shelf holder", "wall shelf bracket", "corbel", "shelf brace"),
 )

@@ -79,4 +79,5 @@ TEMPLATE = Template(
     description="Desk stand holding a filament spool on a rod between two cradled uprights.",
     params=PARAMS,
     build=build,
+    aliases=("filament holder", "spool stand", "filament spool holder", "spool rack", "filament stand"),
 )

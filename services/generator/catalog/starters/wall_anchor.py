@@ -145,5 +145,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("wall mount", "wall holder", "wall anchor", "wall bracket for", "holder"),
+    aliases=("wall mount", "wall holder", "wall anchor", "wall hanger"),
 )
