@@ -62,3 +62,16 @@ def test_fasteners_reuse_the_iso_tables() -> None:
         t = thread(size)
         assert screw["clearance_d"] == t.clearance() and screw["nut"] == t.nut
         assert screw["insert"] == t.insert
+
+
+def test_packages_import_in_any_order() -> None:
+    """objects imports planner.standards (ISO tables) and the catalog's Gridfinity spec; the
+    catalog reads objects lazily. A cycle would only show when a process imports one of
+    them first, so each goes first in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    for first in ("objects", "catalog", "planner", "render", "catalog.mates"):
+        code = f"import services.generator.{first}; import services.generator.objects as o; assert o.OBJECTS"
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, (first, done.stderr[-2000:])
