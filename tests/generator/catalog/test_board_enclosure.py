@@ -9,7 +9,8 @@ import pytest
 
 from services.generator.catalog import get_template
 from services.generator.catalog.mates import board, interference, maker_object
-from services.generator.catalog.starters.board_enclosure import BOARDS, board_origin, place_lid
+from services.generator.catalog.starters._geometry import seat_lid
+from services.generator.catalog.starters.board_enclosure import BOARDS, board_origin
 from services.generator.manifest import ParamError
 from services.generator.render import render, single_solid
 
@@ -19,7 +20,7 @@ CASE = get_template("starter", "board_enclosure")
 def _parts(values: dict) -> tuple[dict, cq.Shape, cq.Shape]:
     v = CASE.resolve(values)
     box = single_solid(CASE.build(v))
-    lid = place_lid(single_solid(CASE.build({**v, "part": "lid"})), v)
+    lid = seat_lid(single_solid(CASE.build({**v, "part": "lid"})), v["height"], v["lid_thickness"])
     return v, box, lid
 
 

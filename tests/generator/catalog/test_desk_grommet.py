@@ -28,4 +28,4 @@ def test_sleeve_fits_the_hole_and_the_cap_fits_the_sleeve(hole: float) -> None:
     # the cap, as printed, already sits in the recess at the flange face (z 0..RECESS_DEPTH)
     assert interference(sleeve, cap) == pytest.approx(0.0, abs=1e-3)
     assert interference(sleeve, cap.translate(cq.Vector(0, 0, 0.5))) > 1.0  # the ledge holds the cap
-    assert cap.BoundingBox().zlen == pytest.approx(RECESS_DEPTH)
+    assert cap.BoundingBox().zlen == pytest.approx(RECESS_DEPTH, abs=0.02)  # BoundingBox pads by tolerance

@@ -8,11 +8,11 @@ import pytest
 
 from services.generator.catalog import get_template
 from services.generator.catalog.mates import interference
+from services.generator.catalog.starters._geometry import seat_lid
 from services.generator.catalog.starters.hinged_box import (
     PINS,
     hinge_axis,
     knuckle_radius,
-    place_lid,
     segments,
 )
 from services.generator.render import single_solid
@@ -25,7 +25,7 @@ X_AXIS = cq.Vector(1, 0, 0)
 def test_lid_closes_opens_and_is_held_by_the_pin(pin: str) -> None:
     v = BOX.resolve({"pin": pin})
     box = single_solid(BOX.build(v))
-    lid = place_lid(single_solid(BOX.build({**v, "part": "lid"})), v)
+    lid = seat_lid(single_solid(BOX.build({**v, "part": "lid"})), v["height"], v["lid_thickness"])
     ya, za = hinge_axis(v)
     axis = cq.Vector(0, ya, za)
     for opening in (0, -45, -100):

@@ -8,7 +8,7 @@ import pytest
 
 from services.generator.catalog import get_template
 from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.snap_box import place_lid
+from services.generator.catalog.starters._geometry import seat_lid
 from services.generator.render import render, single_solid
 
 BOX = get_template("starter", "snap_box")
@@ -16,7 +16,9 @@ BOX = get_template("starter", "snap_box")
 
 def _pair(values: dict) -> tuple[cq.Shape, cq.Shape]:
     v = BOX.resolve(values)
-    return single_solid(BOX.build(v)), place_lid(single_solid(BOX.build({**v, "part": "lid"})), v)
+    return single_solid(BOX.build(v)), seat_lid(
+        single_solid(BOX.build({**v, "part": "lid"})), v["height"], v["lid_thickness"]
+    )
 
 
 @pytest.mark.parametrize("clearance", [0.2, 0.4])

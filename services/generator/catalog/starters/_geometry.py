@@ -156,3 +156,8 @@ def countersunk_holes(
         tip = z + thickness + 0.5 - (head / 2 + 0.5)
         tools.append(cq.Solid.makeCone(0, head / 2 + 0.5, head / 2 + 0.5, cq.Vector(x, y, tip)))
     return tools
+
+
+def seat_lid(lid: cq.Shape, box_height: float, lid_thickness: float) -> cq.Shape:
+    """A lid printed outside face down (on z=0) turned over and seated on a box of `box_height`."""
+    return lid.mirror("XY").translate(cq.Vector(0, 0, box_height + lid_thickness))

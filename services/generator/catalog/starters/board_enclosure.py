@@ -6,7 +6,7 @@ mechanical drawings), never from this file, so the case and the fit test read th
 same holes. Frame: the box is centred on the Z axis with its floor at z=0; the board
 sits with its PCB's lower-left corner at `board_origin(v)` (x along the board's long
 edge). Box and lid are one template with a `part` switch (one solid per generation,
-as in box_with_lid); the lid prints outside face down and `place_lid` puts it on the box.
+as in box_with_lid); the lid prints outside face down and `_geometry.seat_lid` puts it on the box.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import cadquery as cq
 from services.generator.catalog.finish import warn
 from services.generator.catalog.fit import clearance_param
 from services.generator.catalog.starters._geometry import cut_all, fuse_all, open_box, rounded_plate
+from services.generator.catalog.starters._params import PART, fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 from services.generator.planner.standards import thread
@@ -33,15 +34,7 @@ MOUNT_SCREW = "M3"
 
 PARAMS = (
     Param("board", "Board", "enum", "raspberry_pi_4", options=list(BOARDS), group="Board"),
-    Param(
-        "part",
-        "Part",
-        "enum",
-        "box",
-        options=["box", "lid"],
-        group="Part",
-        description="Render the box or its lid; use the same other values for both.",
-    ),
+    PART,
     Param(
         "height",
         "Outer height",
@@ -56,18 +49,7 @@ PARAMS = (
     ),
     Param("wall", "Wall thickness", "number", 2.0, unit="mm", min=1.2, max=4, step=0.1, group="Body"),
     Param("corner_radius", "Corner radius", "number", 3.0, unit="mm", min=1, max=8, step=0.5, group="Body"),
-    Param(
-        "fillet_radius",
-        "Edge fillet",
-        "number",
-        0.0,
-        unit="mm",
-        min=0,
-        max=8,
-        step=0.5,
-        group="Body",
-        description="Rounds the bottom edges of the box and the outer edges of the lid.",
-    ),
+    fillet_param(0.0, 8, "Body", "Rounds the bottom edges of the box and the outer edges of the lid."),
     Param("lid_thickness", "Lid thickness", "number", 2.0, unit="mm", min=1.2, max=4, step=0.1, group="Body"),
     Param(
         "standoff_height",
@@ -286,11 +268,6 @@ def _lid(v: dict[str, Any]) -> cq.Shape:
         for k in range(count)
     ]
     return cut_all(lid, slots)
-
-
-def place_lid(lid: cq.Shape, v: dict[str, Any]) -> cq.Shape:
-    """The lid (as printed, outside face on z=0) turned over and seated on the box."""
-    return lid.mirror("XY").translate(cq.Vector(0, 0, v["height"] + v["lid_thickness"]))
 
 
 def build(v: dict[str, Any]) -> cq.Shape:

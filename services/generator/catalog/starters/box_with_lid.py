@@ -15,6 +15,7 @@ import cadquery as cq
 
 from services.generator.catalog.fit import clearance_param
 from services.generator.catalog.starters._geometry import open_box, rounded_plate
+from services.generator.catalog.starters._params import PART, fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -24,15 +25,7 @@ RIM_HEIGHT = 3.0
 BOSS_OVERLAP = 1.0
 
 PARAMS = (
-    Param(
-        "part",
-        "Part",
-        "enum",
-        "box",
-        options=["box", "lid"],
-        group="Part",
-        description="Render the box or its lid; use the same other values for both.",
-    ),
+    PART,
     Param("length", "Outer length", "number", 80.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param("width", "Outer width", "number", 60.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param(
@@ -51,17 +44,8 @@ PARAMS = (
     Param("corner_radius", "Corner radius", "number", 4.0, unit="mm", min=2, max=10, step=0.5, group="Body"),
     Param("lid_thickness", "Lid thickness", "number", 2.0, unit="mm", min=1.2, max=5, step=0.1, group="Body"),
     Param("screw", "Screw size", "enum", "M3", options=["M2", "M2.5", "M3"], group="Screws"),
-    Param(
-        "fillet_radius",
-        "Edge fillet",
-        "number",
-        0.0,
-        unit="mm",
-        min=0,
-        max=10,
-        step=0.5,
-        group="Body",
-        description="Rounds the box's bottom edges and the lid's outer edges; 0 for sharp edges.",
+    fillet_param(
+        0.0, 10, "Body", "Rounds the box's bottom edges and the lid's outer edges; 0 for sharp edges."
     ),
     clearance_param(description="Gap per side between the lid's locating rim and the box walls."),
 )
@@ -160,5 +144,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("box", "case", "enclosure", "project box", "electronics box", "screw-down lid", "container"),
+    aliases=("screw-down lid", "box with a screw-down lid", "electronics box", "screw lid box"),
 )

@@ -16,6 +16,7 @@ import cadquery as cq
 
 from services.generator.catalog.fit import clearance_param, hole_for
 from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -51,7 +52,7 @@ PARAMS = (
         group="Base",
         description="Countersunk M3 holes in the base plate (0, 2 or 4).",
     ),
-    Param("fillet_radius", "Edge fillet", "number", 1.0, unit="mm", min=0, max=5, step=0.5, group="Base"),
+    fillet_param(1.0, 5, "Base"),
     clearance_param(description="Gap per side between fingers, and around the M5 bolt."),
 )
 

@@ -17,6 +17,7 @@ import cadquery as cq
 
 from services.generator.catalog.fit import clearance_param, hole_for
 from services.generator.catalog.starters._geometry import cut_all, fuse_all, open_box, rounded_plate
+from services.generator.catalog.starters._params import PART, fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -24,14 +25,14 @@ PINS = {"filament": 1.75, "m3": 3.0}  # pin diameter: 1.75 mm filament, M3 screw
 KNUCKLE_WALL = 1.6
 
 PARAMS = (
-    Param("part", "Part", "enum", "box", options=["box", "lid"], group="Part"),
+    PART,
     Param("length", "Outer length", "number", 80.0, unit="mm", min=40, max=200, step=1, group="Size"),
     Param("width", "Outer width", "number", 60.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param("height", "Outer height", "number", 35.0, unit="mm", min=15, max=150, step=1, group="Size"),
     Param("wall", "Wall thickness", "number", 2.0, unit="mm", min=1.2, max=4, step=0.1, group="Body"),
     Param("corner_radius", "Corner radius", "number", 4.0, unit="mm", min=1, max=10, step=0.5, group="Body"),
     Param("lid_thickness", "Lid thickness", "number", 2.4, unit="mm", min=1.6, max=5, step=0.1, group="Body"),
-    Param("fillet_radius", "Edge fillet", "number", 0.0, unit="mm", min=0, max=8, step=0.5, group="Body"),
+    fillet_param(0.0, 8, "Body"),
     Param(
         "pin",
         "Hinge pin",
@@ -130,11 +131,6 @@ def _lid_assembled(v: dict[str, Any]) -> cq.Shape:
     return cut_all(fuse_all(plate, parts), [_pin_hole(v)])
 
 
-def place_lid(lid: cq.Shape, v: dict[str, Any]) -> cq.Shape:
-    """The printed lid (outside face on z=0) turned over onto the box: the inverse of build."""
-    return lid.mirror("XY").translate(cq.Vector(0, 0, v["height"] + v["lid_thickness"]))
-
-
 def build(v: dict[str, Any]) -> cq.Shape:
     if v["part"] == "box":
         return _box(v)
@@ -143,7 +139,7 @@ def build(v: dict[str, Any]) -> cq.Shape:
     lid = _lid_assembled(v).translate(cq.Vector(0, 0, -v["height"] - v["lid_thickness"])).mirror("XY")
     # round the outside face's edges (now on z=0), away from the hinge
     edges = [e for e in lid.Edges() if abs(e.Center().z) < 1e-6 and e.Center().y < v["width"] / 2 - 0.6]
-    return fillet(lid, edges, min(v["fillet_radius"], v["lid_thickness"] - 0.4), "lid edge fillet")
+    return fillet(lid, edges, v["fillet_radius"], "lid edge fillet", limit=round(v["lid_thickness"] - 0.4, 2))
 
 
 TEMPLATE = Template(

@@ -84,5 +84,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("angle bracket", "corner bracket", "l-bracket", "right angle bracket", "90 degree bracket"),
+    aliases=("right angle bracket", "90 degree bracket"),
 )

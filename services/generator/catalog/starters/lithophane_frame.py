@@ -15,6 +15,7 @@ import cadquery as cq
 
 from services.generator.catalog.finish import fillet
 from services.generator.catalog.fit import clearance_param
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template
 from services.generator.manifest import Param
 
@@ -29,7 +30,7 @@ PARAMS = (
     ),
     Param("border", "Border width", "number", 8.0, unit="mm", min=5, max=25, step=0.5, group="Frame"),
     Param("foot_depth", "Foot depth", "number", 50.0, unit="mm", min=20, max=120, step=1, group="Frame"),
-    Param("fillet_radius", "Edge fillet", "number", 1.0, unit="mm", min=0, max=4, step=0.5, group="Frame"),
+    fillet_param(1.0, 4, "Frame"),
     clearance_param(description="Gap per side around the panel in the channel."),
 )
 

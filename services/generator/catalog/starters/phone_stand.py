@@ -112,5 +112,5 @@ TEMPLATE = Template(
     description="Desk stand for a phone or small tablet: lean angle, slot width and cable notch.",
     params=PARAMS,
     build=build,
-    aliases=("phone holder", "tablet stand", "phone dock", "smartphone stand", "ipad stand"),
+    aliases=("phone cradle", "mobile cradle"),
 )

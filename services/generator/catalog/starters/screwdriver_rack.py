@@ -16,6 +16,7 @@ import cadquery as cq
 
 from services.generator.catalog.fit import clearance_param, hole_for
 from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template
 from services.generator.manifest import Param
 from services.generator.planner.standards import thread
@@ -42,7 +43,7 @@ PARAMS = (
     ),
     Param("height", "Plate height", "number", 50.0, unit="mm", min=30, max=120, step=1, group="Size"),
     Param("mounting_holes", "Screw holes", "integer", 2, min=1, max=4, step=1, group="Mount"),
-    Param("fillet_radius", "Edge fillet", "number", 1.0, unit="mm", min=0, max=3, step=0.5, group="Size"),
+    fillet_param(1.0, 3, "Size"),
     clearance_param(description="Gap per side around each shaft."),
 )
 

@@ -25,6 +25,7 @@ from typing import Any
 import cadquery as cq
 
 from services.generator.catalog.finish import fillet
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 from services.generator.planner.standards import thread
@@ -77,7 +78,7 @@ PARAMS = (
     Param("mounting_holes", "Wall screw holes", "integer", 2, min=2, max=4, step=1, group="Mount"),
     Param("screw", "Wall screw", "enum", "M4", options=["M4", "M5"], group="Mount"),
     Param("shelf_holes", "Shelf screw holes", "boolean", True, group="Mount"),
-    Param("fillet_radius", "Edge fillet", "number", 1.0, unit="mm", min=0, max=3, step=0.5, group="Body"),
+    fillet_param(1.0, 3, "Body"),
 )
 
 

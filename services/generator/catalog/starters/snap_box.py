@@ -5,7 +5,7 @@ The rim wall (1.6 mm) flexes inwards as the 45-degree bead slides down the wall,
 springs out into the groove; the groove is `clearance` larger than the bead on every
 side (catalog.fit), so the lid sits without rattling yet needs a pull to come off.
 Frame as box_with_lid: box centred on Z, floor on z=0; the lid prints outside face
-down and `place_lid` seats it. One solid per generation: pick the part to render.
+down and `_geometry.seat_lid` seats it. One solid per generation: pick the part to render.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from services.generator.catalog.starters._geometry import (
     profile_loft,
     rounded_plate,
 )
+from services.generator.catalog.starters._params import PART, fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -32,14 +33,14 @@ BEAD_FLAT = 0.6  # vertical land between the bead's two chamfers
 BEAD_FROM_TOP = 2.0  # depth of the bead's upper chamfer start below the box rim
 
 PARAMS = (
-    Param("part", "Part", "enum", "box", options=["box", "lid"], group="Part"),
+    PART,
     Param("length", "Outer length", "number", 80.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param("width", "Outer width", "number", 60.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param("height", "Outer height", "number", 40.0, unit="mm", min=15, max=150, step=1, group="Size"),
     Param("wall", "Wall thickness", "number", 2.0, unit="mm", min=1.6, max=4, step=0.1, group="Body"),
     Param("corner_radius", "Corner radius", "number", 5.0, unit="mm", min=3, max=12, step=0.5, group="Body"),
     Param("lid_thickness", "Lid thickness", "number", 2.0, unit="mm", min=1.2, max=4, step=0.1, group="Body"),
-    Param("fillet_radius", "Edge fillet", "number", 0.0, unit="mm", min=0, max=8, step=0.5, group="Body"),
+    fillet_param(0.0, 8, "Body"),
     clearance_param(description="Gap per side between rim and walls, and between bead and groove."),
 )
 
@@ -97,11 +98,6 @@ def _lid(v: dict[str, Any]) -> cq.Shape:
     hollow = rounded_plate(rim_l - 2 * RIM_WALL, rim_w - 2 * RIM_WALL, RIM_HEIGHT + 2, rim_r - RIM_WALL)
     rim = fuse_all(ring, [bead]).cut(hollow.translate(cq.Vector(0, 0, t)))
     return fuse_all(plate, [rim])
-
-
-def place_lid(lid: cq.Shape, v: dict[str, Any]) -> cq.Shape:
-    """The printed lid turned over and seated on the box."""
-    return lid.mirror("XY").translate(cq.Vector(0, 0, v["height"] + v["lid_thickness"]))
 
 
 def build(v: dict[str, Any]) -> cq.Shape:

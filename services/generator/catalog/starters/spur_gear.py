@@ -226,5 +226,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("gear", "spur gear", "cog", "cogwheel", "pinion", "involute gear", "gearwheel"),
+    aliases=("involute spur gear", "gear with a hub"),
 )

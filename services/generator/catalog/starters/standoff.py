@@ -80,5 +80,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
-    aliases=("spacer", "pcb standoff", "pcb spacer", "stand-off"),
+    aliases=("pcb standoff", "pcb spacer"),
 )

@@ -17,6 +17,7 @@ import cadquery as cq
 
 from services.generator.catalog.fit import clearance_param
 from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template, raise_if
 from services.generator.manifest import Param, ParamError
 from services.generator.planner.standards import thread
@@ -39,7 +40,7 @@ PARAMS = (
         description="Id of the object to hold (objects table), e.g. bike_helmet, raspberry_pi_4, phone.",
     ),
     Param("mounting_holes", "Screw holes", "integer", 2, min=1, max=4, step=1, group="Mount"),
-    Param("fillet_radius", "Edge fillet", "number", 1.0, unit="mm", min=0, max=3, step=0.5, group="Body"),
+    fillet_param(1.0, 3, "Body"),
     clearance_param(description="Gap per side around the object in the pocket."),
 )
 

@@ -14,6 +14,7 @@ from typing import Any
 import cadquery as cq
 
 from services.generator.catalog.finish import fillet
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -57,7 +58,7 @@ PARAMS = (
         group="Mount",
         description="Holes that do not fit the plate are left out (reported).",
     ),
-    Param("fillet_radius", "Edge fillet", "number", 1.5, unit="mm", min=0, max=4, step=0.5, group="Size"),
+    fillet_param(1.5, 4, "Size"),
 )
 
 DESK_PLATE = 40.0  # length of the under-desk plate, behind the drop
