@@ -19,7 +19,7 @@ from OCP.BRepBndLib import BRepBndLib
 
 from services.generator import export
 from services.generator.catalog import get_template
-from services.generator.catalog.finish import collect_warnings, is_cad_failure
+from services.generator.catalog.finish import collect_warnings
 from services.generator.manifest import ParamError
 
 FORMATS: tuple[str, ...] = ("step", "stl", "glb", "3mf", "png")
@@ -68,6 +68,12 @@ def single_solid(built: cq.Workplane | cq.Shape) -> cq.Solid:
     return solid
 
 
+def _is_cad_failure(exc: Exception) -> bool:
+    """OCCT raises unrelated classes (StdFail_NotDone, Standard_Failure, ...) from module
+    OCP.*; CadQuery raises ValueError. Anything else is a bug and must surface as such."""
+    return isinstance(exc, ValueError) or type(exc).__module__.startswith("OCP.")
+
+
 def tight_bbox(shape: cq.Shape) -> tuple[float, float, float, float, float, float]:
     """Exact B-rep bounds; CadQuery's BoundingBox() is padded by the shape tolerance."""
     box = Bnd_Box()
@@ -91,7 +97,7 @@ def render(
     except ParamError:
         raise
     except Exception as exc:
-        if not is_cad_failure(exc):
+        if not _is_cad_failure(exc):
             raise
         raise GeometryError(f"{kind} {template_id!r} failed to build: {exc or type(exc).__name__}") from exc
     solid = single_solid(built)

@@ -42,12 +42,6 @@ def warn(message: str) -> None:
         collected.append(message)
 
 
-def is_cad_failure(exc: Exception) -> bool:
-    """OCCT raises unrelated classes (StdFail_NotDone, Standard_Failure, ...) from module
-    OCP.*; CadQuery raises ValueError. Anything else is a bug and must surface as such."""
-    return isinstance(exc, ValueError) or type(exc).__module__.startswith("OCP.")
-
-
 def fillet(
     shape: cq.Shape,
     edges: Sequence[cq.Edge],
@@ -61,6 +55,10 @@ def fillet(
     request is capped with a warning. Returns `shape` unchanged (with a warning) when no
     fallback radius works; a radius of 0 or no edges means "no fillet" and is silent.
     """
+    # render owns the rule for "OCCT refused" vs "a bug"; imported here, not at the top,
+    # because render imports the catalog this module belongs to
+    from services.generator.render import _is_cad_failure
+
     if radius <= 0 or not edges:
         return shape
     if limit is not None and radius > limit:
@@ -73,7 +71,7 @@ def fillet(
         try:
             rounded = shape.fillet(r, list(edges))
         except Exception as exc:
-            if not is_cad_failure(exc):
+            if not _is_cad_failure(exc):
                 raise
             continue
         if rounded.isValid() and len(rounded.Solids()) == 1:
