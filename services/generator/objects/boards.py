@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from services.generator.objects import MakerObject
 
-_PI_HOLES = ((3.5, 3.5), (61.5, 3.5), (3.5, 52.5), (61.5, 52.5))
+# Pi 4 and Pi 5 share the outline, the hole pattern, the PCB and the connector envelope.
+_PI = {
+    "holes": ((3.5, 3.5), (61.5, 3.5), (3.5, 52.5), (61.5, 52.5)),
+    "hole_d": 2.7,
+    "screw": "M2.5",
+    "pcb_thickness": 1.4,
+    "above": 16.0,
+    "below": 1.5,
+    "overhang": 2.5,
+}
 
 OBJECTS = (
     # Raspberry Pi 4 Model B: 85 x 56 x 1.4 mm board, 4 x M2.5 holes (2.7 mm) on a 58 x 49 mm
@@ -25,16 +34,7 @@ OBJECTS = (
         aliases=("raspberry pi 4b", "rpi 4", "rpi4", "pi 4"),
         size=(85.0, 56.0, 17.0),
         source="Raspberry Pi 4 Model B mechanical drawing",
-        features={
-            "holes": _PI_HOLES,
-            "hole_d": 2.7,
-            "screw": "M2.5",
-            "pcb_thickness": 1.4,
-            "above": 16.0,
-            "below": 1.5,
-            "ports": (("y0", 6.0, 58.0, 7.0), ("x1", 1.5, 54.5, 16.0)),
-            "overhang": 2.5,
-        },
+        features={**_PI, "ports": (("y0", 6.0, 58.0, 7.0), ("x1", 1.5, 54.5, 16.0))},
     ),
     # Raspberry Pi 5: same 85 x 56 mm outline and 58 x 49 mm M2.5 hole pattern as the Pi 4;
     # USB-C and 2 micro-HDMI on the long edge, USB/Ethernet stack on the short edge (Ethernet
@@ -46,16 +46,7 @@ OBJECTS = (
         aliases=("raspberry pi5", "rpi 5", "rpi5", "pi 5"),
         size=(85.0, 56.0, 17.0),
         source="Raspberry Pi 5 mechanical drawing",
-        features={
-            "holes": _PI_HOLES,
-            "hole_d": 2.7,
-            "screw": "M2.5",
-            "pcb_thickness": 1.4,
-            "above": 16.0,
-            "below": 1.5,
-            "ports": (("y0", 6.0, 46.0, 7.0), ("x1", 1.5, 54.5, 16.0)),
-            "overhang": 2.5,
-        },
+        features={**_PI, "ports": (("y0", 6.0, 46.0, 7.0), ("x1", 1.5, 54.5, 16.0))},
     ),
     # Arduino Uno Rev3: 2.7 x 2.1 in (68.58 x 53.34 mm) board, 1.6 mm thick; four 0.125 in
     # (3.2 mm) holes at (550, 100), (600, 2000), (2600, 300), (2600, 1400) mils; USB-B
