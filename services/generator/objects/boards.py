@@ -38,8 +38,8 @@ OBJECTS = (
     ),
     # Raspberry Pi 5: same 85 x 56 mm outline and 58 x 49 mm M2.5 hole pattern as the Pi 4;
     # USB-C and 2 micro-HDMI on the long edge, USB/Ethernet stack on the short edge (Ethernet
-    # and USB swapped relative to the Pi 4, same envelope). Source: raspberrypi.com
-    # "raspberry-pi-5-mechanical-drawing.pdf".
+    # and USB swapped relative to the Pi 4, same envelope; the port spans here are that
+    # envelope, not each connector). Source: raspberrypi.com "raspberry-pi-5-mechanical-drawing.pdf".
     MakerObject(
         id="raspberry_pi_5",
         title="raspberry pi 5",

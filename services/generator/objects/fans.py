@@ -1,8 +1,9 @@
 """Square axial fans by frame size: screw-hole spacing, hole size, hub and blade sweep.
 
 Source for every row: the frame dimensions common to Noctua NF-A4x10 / NF-A6x25 /
-NF-A8 / NF-A12x25 and Sunon/Delta datasheets (hole spacing is the industry standard for
-each frame; hub and blade diameters are Noctua's drawings, rounded to 0.5 mm).
+NF-A8 / NF-A12x25 and Sunon/Delta datasheets. Hole spacing and frame size are the
+industry standard for each frame; hub and blade-sweep diameters vary by model and are
+typical values (within ~1 mm), used only for a guard's solid centre and its opening.
 """
 
 from __future__ import annotations
