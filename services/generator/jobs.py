@@ -65,7 +65,8 @@ def render_template(kind: str, template_id: str, values: dict[str, Any]) -> dict
         "values": result.values,
         "manifest": result.manifest,
         "files": result.files,
-        "interpretation": None,
+        # what the template adjusted (a fillet reduced to fit, ...), in image2cad's notes shape
+        "interpretation": {"notes": list(result.warnings)} if result.warnings else None,
         "tree": None,
     }
 

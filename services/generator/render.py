@@ -19,6 +19,7 @@ from OCP.BRepBndLib import BRepBndLib
 
 from services.generator import export
 from services.generator.catalog import get_template
+from services.generator.catalog.finish import collect_warnings
 from services.generator.manifest import ParamError
 from services.generator.solids import GeometryError, single_solid
 
@@ -41,6 +42,8 @@ class RenderResult:
     bbox_mm: tuple[float, float, float, float, float, float]  # xmin, ymin, zmin, xmax, ymax, zmax
     volume_mm3: float
     triangles: int  # of the exported mesh; 0 when no mesh format was requested
+    # what the template adjusted or skipped (a fillet that did not fit, ...), for the user
+    warnings: tuple[str, ...] = ()
 
     @property
     def size_mm(self) -> tuple[float, float, float]:
@@ -72,7 +75,8 @@ def render(
     template = get_template(kind, template_id)
     resolved = template.resolve(values)
     try:
-        built = template.build(resolved)
+        with collect_warnings() as warnings:
+            built = template.build(resolved)
     except ParamError:
         raise
     except Exception as exc:
@@ -100,4 +104,5 @@ def render(
         bbox_mm=box,
         volume_mm3=solid.Volume(),
         triangles=triangles,
+        warnings=tuple(warnings),
     )

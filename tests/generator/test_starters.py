@@ -34,6 +34,18 @@ REQUIRED = {
     "knob",
     "spool_holder",
     "hex_bit_holder",
+    "board_enclosure",
+    "spur_gear",
+    "snap_box",
+    "hinged_box",
+    "shelf_bracket",
+    "fan_guard",
+    "fan_duct",
+    "gopro_mount",
+    "desk_grommet",
+    "lithophane_frame",
+    "wall_anchor",
+    "screwdriver_rack",
 }
 STARTER_IDS = sorted(t.id for t in list_templates("starter"))
 
@@ -132,3 +144,54 @@ def test_box_lid_rim_fits_inside_the_box_with_clearance() -> None:
     rim = mesh.section(plane_origin=[0, 0, 3.5], plane_normal=[0, 0, 1])
     rim_size = rim.bounds[1] - rim.bounds[0]
     assert rim_size[:2] == pytest.approx([90 - 2 * 2.3, 70 - 2 * 2.3], abs=0.01)
+
+
+MATING = {
+    "knob", "box_with_lid", "board_enclosure", "spur_gear", "snap_box", "hinged_box", "gopro_mount",
+    "fan_guard", "fan_duct", "desk_grommet", "lithophane_frame", "wall_anchor", "spool_holder",
+    "cable_clip", "screwdriver_rack", "hex_bit_holder",
+}  # fmt: skip
+# Follow-ups makers ask for ("make it 20% taller", "add fillets", "add two mounting holes")
+# and the parameter of each family that expresses them (None: the part has no such feature).
+FOLLOW_UPS: dict[str, tuple[str | None, str | None, str | None]] = {
+    "board_enclosure": ("height", "fillet_radius", "mounting_holes"),
+    "spur_gear": ("height", None, None),
+    "snap_box": ("height", "fillet_radius", None),
+    "hinged_box": ("height", "fillet_radius", None),
+    "box_with_lid": ("height", "fillet_radius", None),
+    "gopro_mount": ("pivot_height", "fillet_radius", "mounting_holes"),
+    "fan_guard": ("height", None, None),
+    "fan_duct": ("height", None, None),
+    "shelf_bracket": ("height", "fillet_radius", "mounting_holes"),
+    "desk_grommet": ("desk_thickness", None, None),
+    "lithophane_frame": ("panel_height", "fillet_radius", None),
+    "wall_anchor": (None, "fillet_radius", "mounting_holes"),  # its size is the object's
+    "wall_hook": ("plate_height", "fillet_radius", "mounting_holes"),
+    "screwdriver_rack": ("height", "fillet_radius", "mounting_holes"),
+    "knob": ("height", None, None),
+}
+
+
+def test_every_starter_has_aliases_no_two_share_one_and_mating_parts_share_the_clearance() -> None:
+    seen: dict[str, str] = {}
+    for template in list_templates("starter"):
+        assert template.aliases, template.id
+        for alias in template.aliases:
+            assert alias not in seen, (alias, template.id, seen.get(alias))
+            seen[alias] = template.id
+    for starter_id in MATING:
+        (clearance,) = [p for p in get_template("starter", starter_id).params if p.name == "clearance"]
+        assert (clearance.default, clearance.unit, clearance.min) == (0.2, "mm", 0.0), starter_id
+
+
+@pytest.mark.parametrize("starter_id", sorted(FOLLOW_UPS))
+def test_follow_ups_have_parameters(starter_id: str) -> None:
+    template = get_template("starter", starter_id)
+    params = {p.name: p for p in template.params}
+    size, fillet, holes = FOLLOW_UPS[starter_id]
+    if size is not None:  # 20 % taller stays inside the manifest's range
+        assert params[size].default * 1.2 <= params[size].max, starter_id
+    if fillet is not None:
+        assert params[fillet].type == "number" and params[fillet].min == 0 and params[fillet].unit == "mm"
+    if holes is not None:
+        assert params[holes].type == "integer" and params[holes].min <= 2 <= params[holes].max

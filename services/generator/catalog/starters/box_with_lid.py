@@ -13,6 +13,9 @@ from typing import Any
 
 import cadquery as cq
 
+from services.generator.catalog.fit import clearance_param
+from services.generator.catalog.starters._geometry import open_box, rounded_plate
+from services.generator.catalog.starters._params import PART, fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -22,15 +25,7 @@ RIM_HEIGHT = 3.0
 BOSS_OVERLAP = 1.0
 
 PARAMS = (
-    Param(
-        "part",
-        "Part",
-        "enum",
-        "box",
-        options=["box", "lid"],
-        group="Part",
-        description="Render the box or its lid; use the same other values for both.",
-    ),
+    PART,
     Param("length", "Outer length", "number", 80.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param("width", "Outer width", "number", 60.0, unit="mm", min=30, max=200, step=1, group="Size"),
     Param(
@@ -49,7 +44,10 @@ PARAMS = (
     Param("corner_radius", "Corner radius", "number", 4.0, unit="mm", min=2, max=10, step=0.5, group="Body"),
     Param("lid_thickness", "Lid thickness", "number", 2.0, unit="mm", min=1.2, max=5, step=0.1, group="Body"),
     Param("screw", "Screw size", "enum", "M3", options=["M2", "M2.5", "M3"], group="Screws"),
-    Param("clearance", "Lid clearance", "number", 0.3, unit="mm", min=0.1, max=0.8, step=0.05, group="Fit"),
+    fillet_param(
+        0.0, 10, "Body", "Rounds the box's bottom edges and the lid's outer edges; 0 for sharp edges."
+    ),
+    clearance_param(description="Gap per side between the lid's locating rim and the box walls."),
 )
 
 
@@ -87,14 +85,8 @@ def _boss_centres(v: dict[str, Any]) -> list[tuple[float, float]]:
 
 def _box(v: dict[str, Any]) -> cq.Workplane:
     length, width, height, wall = v["length"], v["width"], v["height"], v["wall"]
-    shell = (
-        cq.Workplane("XY")
-        .rect(length, width)
-        .extrude(height)
-        .edges("|Z")
-        .fillet(v["corner_radius"])
-        .faces(">Z")
-        .shell(-wall)
+    shell = cq.Workplane("XY").add(
+        open_box(length, width, height, wall, v["corner_radius"], v["fillet_radius"])
     )
     bosses = (
         cq.Workplane("XY", origin=(0, 0, wall / 2))
@@ -113,13 +105,11 @@ def _box(v: dict[str, Any]) -> cq.Workplane:
 
 def _lid(v: dict[str, Any]) -> cq.Workplane:
     length, width, wall, gap = v["length"], v["width"], v["wall"], v["clearance"]
-    plate = (
-        cq.Workplane("XY")
-        .rect(length, width)
-        .extrude(v["lid_thickness"])
-        .edges("|Z")
-        .fillet(v["corner_radius"])
+    # the lid prints upside down: its z=0 face is the outside, so round the edges there
+    outer = rounded_plate(
+        length, width, v["lid_thickness"], v["corner_radius"], v["fillet_radius"], "lid edge fillet"
     )
+    plate = cq.Workplane("XY").add(outer.mirror("XY").translate(cq.Vector(0, 0, v["lid_thickness"])))
     rim_l, rim_w = length - 2 * (wall + gap), width - 2 * (wall + gap)
     rim_r = max(v["corner_radius"] - wall - gap, 0.5)
     rim = (
@@ -154,4 +144,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("screw-down lid", "box with a screw-down lid", "electronics box", "screw lid box"),
 )

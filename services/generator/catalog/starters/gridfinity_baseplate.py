@@ -70,4 +70,5 @@ TEMPLATE = Template(
     description="Baseplate of 42 mm Gridfinity sockets, optionally with a magnet floor.",
     params=PARAMS,
     build=build,
+    aliases=("baseplate", "gridfinity base", "gridfinity grid", "gridfinity plate"),
 )

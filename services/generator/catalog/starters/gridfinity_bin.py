@@ -140,4 +140,5 @@ TEMPLATE = Template(
     "magnet and screw holes, dividers and a label tab.",
     params=PARAMS,
     build=build,
+    aliases=("gridfinity box", "gridfinity cup", "parts bin", "storage bin"),
 )

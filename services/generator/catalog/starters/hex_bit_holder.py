@@ -1,7 +1,7 @@
 """Block of hex sockets for 1/4-inch (6.35 mm across flats) screwdriver bits.
 
-Sockets are hexagonal, not round, so bits do not spin or rattle; the clearance
-parameter absorbs the printer's typical 0.1-0.3 mm shrinkage of holes.
+Sockets are hexagonal, not round, so bits do not spin or rattle; the shared printer
+clearance (catalog.fit, per side) absorbs the printer's typical shrinkage of holes.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from typing import Any
 
 import cadquery as cq
 
+from services.generator.catalog.fit import clearance_param
 from services.generator.catalog.template import Template
 from services.generator.manifest import Param
 
@@ -21,7 +22,7 @@ PARAMS = (
     Param(
         "bit_size", "Bit size across flats", "number", 6.35, unit="mm", min=4, max=8, step=0.05, group="Fit"
     ),
-    Param("clearance", "Clearance", "number", 0.25, unit="mm", min=0, max=0.6, step=0.05, group="Fit"),
+    clearance_param(description="Gap per side between a bit's flats and its socket."),
     Param(
         "spacing",
         "Spacing",
@@ -47,7 +48,7 @@ def build(v: dict[str, Any]) -> cq.Workplane:
     height = v["floor"] + v["depth"]
     block = cq.Workplane("XY").box(length, width, height, centered=(True, True, False))
     block = block.edges("|Z").fillet(min(3.0, margin - 0.5))
-    flats = v["bit_size"] + v["clearance"]
+    flats = v["bit_size"] + 2 * v["clearance"]
     centres = [
         ((c - (cols - 1) / 2) * pitch, (r - (rows - 1) / 2) * pitch) for r in range(rows) for c in range(cols)
     ]
@@ -61,4 +62,5 @@ TEMPLATE = Template(
     description="Organiser block with hexagonal sockets for 1/4 in screwdriver bits.",
     params=PARAMS,
     build=build,
+    aliases=("bit holder", "screwdriver bit holder", "bit organizer", "hex bit organiser", "bit case"),
 )

@@ -84,4 +84,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("right angle bracket", "90 degree bracket"),
 )

@@ -71,4 +71,5 @@ TEMPLATE = Template(
     description="Straight pegboard hook with an anti-rotation peg for 1/4 in holes on a 1 in or 1.5 in grid.",
     params=PARAMS,
     build=build,
+    aliases=("peg hook", "pegboard peg", "pegboard holder", "peg board hook"),
 )

@@ -112,4 +112,5 @@ TEMPLATE = Template(
     description="Desk stand for a phone or small tablet: lean angle, slot width and cable notch.",
     params=PARAMS,
     build=build,
+    aliases=("phone cradle", "mobile cradle"),
 )

@@ -29,11 +29,11 @@ PARAMS = (
         "Drainage holes",
         "integer",
         5,
-        min=1,
+        min=0,
         max=9,
         step=1,
         group="Drainage",
-        description="One centre hole plus the rest on a ring.",
+        description="One centre hole plus the rest on a ring; 0 for a closed pot (succulents, cachepots).",
     ),
     Param(
         "drain_diameter",
@@ -82,13 +82,14 @@ def build(v: dict[str, Any]) -> cq.Shape:
     pot = cq.Workplane("XZ").polyline(profile).close().revolve(360, (0, 0, 0), (0, 1, 0)).val()
     ring_r = (r_bot - wall) * 0.55
     d = v["drain_diameter"]
-    holes = [cq.Solid.makeCylinder(d / 2, floor + 2, cq.Vector(0, 0, -1))]
-    ring_count = v["drain_holes"] - 1
+    holes = [cq.Solid.makeCylinder(d / 2, floor + 2, cq.Vector(0, 0, -1))][: v["drain_holes"]]
+    ring_count = max(v["drain_holes"] - 1, 0)
     for k in range(ring_count):
         angle = 2 * math.pi * k / ring_count
         centre = cq.Vector(ring_r * math.cos(angle), ring_r * math.sin(angle), -1)
         holes.append(cq.Solid.makeCylinder(d / 2, floor + 2, centre))
-    pot = pot.cut(*holes)
+    if holes:
+        pot = pot.cut(*holes)
     if v["feet"]:
         foot_r = r_bot * 0.8
         feet = [
@@ -111,4 +112,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("planter", "pot", "flower pot", "succulent pot", "herb pot", "plant container"),
 )

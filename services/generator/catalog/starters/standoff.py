@@ -80,4 +80,5 @@ TEMPLATE = Template(
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("pcb standoff", "pcb spacer"),
 )

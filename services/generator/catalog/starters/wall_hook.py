@@ -1,7 +1,10 @@
-"""Wall hook: back plate with two countersunk screw holes and a J-shaped arm.
+"""Wall or under-desk hook: a screw plate with countersunk holes and a J-shaped arm.
 
-The side profile is extruded along the hook width so it prints lying on its side:
-the arm's bending load then runs along the layers instead of peeling them apart.
+`mount="wall"`: the plate stands against the wall, the arm sticks out at its foot.
+`mount="under_desk"`: the plate lies against the desk's underside and a drop of
+`plate_height` carries the arm below it (headphones, bags). The side profile is extruded
+along the hook width so it prints lying on its side: the arm's bending load then runs
+along the layers instead of peeling them apart.
 """
 
 from __future__ import annotations
@@ -10,6 +13,8 @@ from typing import Any
 
 import cadquery as cq
 
+from services.generator.catalog.finish import fillet
+from services.generator.catalog.starters._params import fillet_param
 from services.generator.catalog.template import Template, raise_if, require
 from services.generator.manifest import Param
 
@@ -33,7 +38,30 @@ PARAMS = (
     Param(
         "screw_diameter", "Screw diameter", "number", 4.0, unit="mm", min=2.5, max=6, step=0.1, group="Mount"
     ),
+    Param(
+        "mount",
+        "Mounted on",
+        "enum",
+        "wall",
+        options=["wall", "under_desk"],
+        group="Mount",
+        description="wall: plate on the wall; under_desk: plate under a desk top, arm hanging below.",
+    ),
+    Param(
+        "mounting_holes",
+        "Screw holes",
+        "integer",
+        2,
+        min=1,
+        max=3,
+        step=1,
+        group="Mount",
+        description="Holes that do not fit the plate are left out (reported).",
+    ),
+    fillet_param(1.5, 4, "Size"),
 )
+
+DESK_PLATE = 40.0  # length of the under-desk plate, behind the drop
 
 
 def check(v: dict[str, Any]) -> None:
@@ -48,20 +76,58 @@ def check(v: dict[str, Any]) -> None:
     raise_if(errors)
 
 
+def _holes(along: float, lo: float, hi: float, count: int, head: float) -> list[float]:
+    """Up to `count` hole positions in [lo, hi], at least two head diameters apart."""
+    from services.generator.catalog.finish import warn
+
+    positions = [hi] if count == 1 else [hi - (hi - lo) * k / (count - 1) for k in range(count)]
+    if count > 1 and (hi - lo) / (count - 1) < 2 * head:
+        fit = max(1, int((hi - lo) // (2 * head)) + 1)
+        warn(f"mounting holes: {count} do not fit a {along:g} mm plate, made {fit}")
+        positions = [hi] if fit == 1 else [hi - (hi - lo) * k / (fit - 1) for k in range(fit)]
+    return positions
+
+
+def hole_positions(v: dict[str, Any]) -> list[float]:
+    """Screw positions: heights on the wall plate, or x along the under-desk plate."""
+    h, t, head = v["plate_height"], v["thickness"], 2 * v["screw_diameter"]
+    if v["mount"] == "under_desk":
+        return _holes(DESK_PLATE, t - DESK_PLATE + head, -head, v["mounting_holes"], head)
+    return _holes(h, max(t + 1.5 * head, h / 2), h - head, v["mounting_holes"], head)
+
+
 def build(v: dict[str, Any]) -> cq.Shape:
     h, w, reach, tip, t = v["plate_height"], v["width"], v["reach"], v["tip_height"], v["thickness"]
-    # XY profile: plate along Y at x in [0, t], arm along X at the bottom, tip going up
-    profile = [(0, 0), (reach, 0), (reach, tip), (reach - t, tip), (reach - t, t), (t, t), (t, h), (0, h)]
-    hook = cq.Workplane("XY").polyline(profile).close().extrude(w).edges("|Z").fillet(min(t / 3, 1.5)).val()
+    # XY profile: plate/drop along Y at x in [0, t], arm along X at the bottom, tip going up
+    profile = [(0, 0), (reach, 0), (reach, tip), (reach - t, tip), (reach - t, t), (t, t)]
+    back = t - DESK_PLATE
+    if v["mount"] == "under_desk":
+        # a plate along the desk's underside (y = h), reaching back (-X) behind the drop so
+        # a screwdriver coming up from below is not blocked by the arm
+        profile += [(t, h), (back, h), (back, h - t), (0, h - t)]
+    else:
+        profile += [(t, h), (0, h)]
+    hook = cq.Workplane("XY").polyline(profile).close().extrude(w).val()
+    hook = fillet(hook, [e for e in hook.Edges() if abs(e.tangentAt(0).z) > 0.999], v["fillet_radius"])
     screw = v["screw_diameter"]
     head = 2 * screw
-    upper, lower = h - head, max(t + 1.5 * head, h / 2)
-    heights = [upper, lower] if upper - lower >= 2 * head else [upper]
-    axis = cq.Vector(-1, 0, 0)
     tools: list[cq.Shape] = []
-    for y in heights:
-        tools.append(cq.Solid.makeCylinder(screw / 2, t + 2, cq.Vector(t + 1, y, w / 2), axis))
-        tools.append(cq.Solid.makeCone(head / 2 + 0.5, 0, head / 2 + 0.5, cq.Vector(t + 0.5, y, w / 2), axis))
+    if v["mount"] == "under_desk":
+        down = cq.Vector(0, -1, 0)
+        for x in hole_positions(v):
+            tools.append(cq.Solid.makeCylinder(screw / 2, t + 2, cq.Vector(x, h + 1, w / 2), down))
+            tools.append(
+                cq.Solid.makeCone(
+                    head / 2 + 0.5, 0, head / 2 + 0.5, cq.Vector(x, h - t - 0.5, w / 2), cq.Vector(0, 1, 0)
+                )
+            )
+    else:
+        axis = cq.Vector(-1, 0, 0)
+        for y in hole_positions(v):
+            tools.append(cq.Solid.makeCylinder(screw / 2, t + 2, cq.Vector(t + 1, y, w / 2), axis))
+            tools.append(
+                cq.Solid.makeCone(head / 2 + 0.5, 0, head / 2 + 0.5, cq.Vector(t + 0.5, y, w / 2), axis)
+            )
     return hook.cut(*tools).clean()
 
 
@@ -69,8 +135,9 @@ TEMPLATE = Template(
     id="wall_hook",
     kind="starter",
     title="Wall hook",
-    description="Screw-on J hook for coats, bags or tools; prints on its side for strength.",
+    description="Screw-on J hook for a wall or under a desk (coats, bags, headphones); prints on its side.",
     params=PARAMS,
     build=build,
     check=check,
+    aliases=("coat hook", "hook", "towel hook", "key hook", "bag hook", "under-desk hook", "headphone hook"),
 )
