@@ -20,7 +20,14 @@ from services.generator.manifest import Param, ParamError, resolve
 from services.generator.planner import features as feats
 from services.generator.planner import parameters, schema
 from services.generator.planner.build import build
-from services.generator.planner.families import Detection, Family, catalogue, detect, get_family
+from services.generator.planner.families import (
+    Detection,
+    Family,
+    catalogue,
+    closest_families,
+    detect,
+    get_family,
+)
 from services.generator.planner.phrases import Context, analyse
 from services.generator.planner.report import Report, confidence
 
@@ -28,7 +35,30 @@ SHELL_FAMILIES = ("box", "cylinder", "hex_prism", "round_plate", "plate")
 
 
 class NotUnderstoodError(ValueError):
-    """Nothing in the prompt names or measures a part; the message lists what can be made."""
+    """The prompt names no part the planner can make: an honest answer instead of a wrong part.
+
+    `words` are the prompt's words that were not understood ('dragon'); `closest` the families
+    offered instead, as {family, title}. `to_json` is the `status: "not_understood"` result the
+    API and the CLI hand back.
+    """
+
+    def __init__(
+        self, message: str, words: list[str] | None = None, closest: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.words = list(words or [])
+        self.closest = list(closest or [])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.words, self.closest))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "not_understood",
+            "message": str(self),
+            "unknown_words": self.words,
+            "closest": self.closest,
+        }
 
 
 class TreeModel(Protocol):
@@ -71,18 +101,28 @@ def interpret(prompt: str, model: TreeModel | None = None) -> Plan:
         raise NotUnderstoodError(_cannot("the prompt is empty"))
     ctx = analyse(prompt)
     feats.classify(ctx)
-    detection = detect(ctx) or _closest(ctx)
-    if detection is None:
-        if model is not None:
-            return _from_model(model, prompt)
-        raise NotUnderstoodError(_cannot(f"nothing in {prompt[:80]!r} names or measures a part"))
-    return plan_with(ctx, detection)
+    detection = detect(ctx)
+    if detection is not None:
+        return plan_with(ctx, detection)
+    # No family word: the numbers alone may still say what to make ('40x20x10 mm'), but only
+    # when no other word names something else ('a dragon 50 mm tall' is not a box).
+    closest = _closest(ctx)
+    if closest is not None:
+        plan = plan_with(ctx, closest)
+        unknown = [w for w in plan.report.unused if not w.startswith("number ") and w not in VAGUE_NOUNS]
+        if not unknown:
+            return plan
+    else:
+        unknown = [w for w in ctx.unused_words() if w not in VAGUE_NOUNS]
+    if model is not None:
+        return _from_model(model, prompt)
+    raise not_understood(prompt, unknown)
 
 
 def plan_with(ctx: Context, detection: Detection) -> Plan:
     family = detection.family
     if detection.guessed_from:
-        ctx.notes.append(f"read '{detection.words[0]}' as '{detection.guessed_from}'")
+        ctx.notes.append(f"spelling: read '{detection.words[0]}' as '{detection.guessed_from}'")
     values = _fill(ctx, family)
     params = resolve(family.params(), values)
     features = _features(ctx, family, params)
@@ -241,6 +281,20 @@ def catalogue_names() -> list[str]:
     from services.generator.planner.families import all_families
 
     return list(all_families())
+
+
+# Words that stand for "a part" without naming one ('something 30 mm across').
+VAGUE_NOUNS = frozenset(("something", "thing", "object", "item", "stuff", "widget", "thingy"))
+
+
+def not_understood(prompt: str, words: list[str]) -> NotUnderstoodError:
+    """The honest answer: which words were not understood and what can be made instead."""
+    offer = closest_families(words)
+    named = ", ".join(repr(w) for w in words[:4])
+    what = f"I don't know how to make {named}" if words else f"nothing in {prompt[:80]!r} names a part"
+    titles = ", ".join(o["title"] for o in offer)
+    message = f"{what}: it is not a part I can design. The closest things I can make: {titles}."
+    return NotUnderstoodError(message, words, offer)
 
 
 def _cannot(why: str) -> str:
