@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
 from services.generator.planner import spelling
-from services.generator.planner.families import hardware, mechanical, novelty, prismatic, round
+from services.generator.planner.families import hardware, holders, mechanical, novelty, prismatic, round
 from services.generator.planner.families.base import Family, Outline, Site
 from services.generator.planner.families.starters import starter_families
 from services.generator.planner.phrases import Context, Segment
@@ -26,6 +26,7 @@ BUILTIN: tuple[Family, ...] = (
     *hardware.FAMILIES,
     *mechanical.FAMILIES,
     *novelty.FAMILIES,
+    *holders.FAMILIES,
 )
 
 
@@ -54,7 +55,13 @@ def catalogue() -> list[str]:
 
 
 # Offered when a prompt names nothing the planner makes and nothing resembles it.
-POPULAR = ("box", "starter:box_with_lid", "starter:wall_hook", "starter:phone_stand", "starter:gridfinity_bin")
+POPULAR = (
+    "box",
+    "starter:box_with_lid",
+    "starter:wall_hook",
+    "starter:phone_stand",
+    "starter:gridfinity_bin",
+)
 SIMILAR = 80.0
 
 
