@@ -18,7 +18,7 @@ import cadquery as cq
 
 from services.generator.manifest import Param, ParamError, resolve
 from services.generator.planner import features as feats
-from services.generator.planner import parameters, schema
+from services.generator.planner import parameters, schema, sizing
 from services.generator.planner.build import build
 from services.generator.planner.families import (
     Detection,
@@ -101,9 +101,10 @@ def interpret(prompt: str, model: TreeModel | None = None) -> Plan:
         raise NotUnderstoodError(_cannot("the prompt is empty"))
     ctx = analyse(prompt)
     feats.classify(ctx)
-    detection = detect(ctx)
+    found = sizing.find(ctx)
+    detection = sizing.route(found, detect(ctx), ctx)
     if detection is not None:
-        return plan_with(ctx, detection)
+        return plan_with(ctx, detection, found)
     # No family word: the numbers alone may still say what to make ('40x20x10 mm'), but only
     # when no other word names something else ('a dragon 50 mm tall' is not a box).
     closest = _closest(ctx)
@@ -119,11 +120,12 @@ def interpret(prompt: str, model: TreeModel | None = None) -> Plan:
     raise not_understood(prompt, unknown)
 
 
-def plan_with(ctx: Context, detection: Detection) -> Plan:
+def plan_with(ctx: Context, detection: Detection, found: list[sizing.Found] | None = None) -> Plan:
     family = detection.family
     if detection.guessed_from:
         ctx.notes.append(f"spelling: read '{detection.words[0]}' as '{detection.guessed_from}'")
     values = _fill(ctx, family)
+    values = _sized(ctx, family, values, found or [])
     params = resolve(family.params(), values)
     features = _features(ctx, family, params)
     explicit = set(values)
@@ -207,6 +209,20 @@ def _fill(ctx: Context, family: Family) -> dict[str, Any]:
     ctx.notes.append("the dimensions conflict; defaults used")
     values.clear()
     return values
+
+
+def _sized(ctx: Context, family: Family, values: dict[str, Any], found: list[sizing.Found]) -> dict[str, Any]:
+    """Add what the named object implies; dropped as a whole (and said) if the family rejects it."""
+    derived = sizing.size(found, family, values, ctx)
+    if not derived:
+        return values
+    merged = {**derived, **values}
+    try:
+        family.check(resolve(family.params(), merged))
+    except ParamError as exc:
+        ctx.notes.append(f"sizes from the {found[0].obj.title} do not fit this part ({exc}); defaults used")
+        return values
+    return merged
 
 
 def _features(ctx: Context, family: Family, params: dict[str, Any]) -> list[dict[str, Any]]:

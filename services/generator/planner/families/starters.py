@@ -16,6 +16,7 @@ import cadquery as cq
 
 from services.generator.catalog.template import Template
 from services.generator.manifest import Param
+from services.generator.planner.families import starter_options as options
 from services.generator.planner.families.base import Family, Outline
 from services.generator.planner.phrases import ROLE_PATTERNS, Context
 
@@ -36,7 +37,8 @@ class StarterFamily(Family):
         id_pattern = r"\b" + r"[ _-]?".join(words) + r"s?\b"
         title_pattern = r"\b" + re.escape(template.title.lower()) + r"s?\b"
         alias_patterns = tuple((r"\b" + re.escape(a.lower()) + r"s?\b", 7.0) for a in template.aliases)
-        self.keywords = ((id_pattern, 7.0), (title_pattern, 7.0), *alias_patterns)
+        synonyms = tuple((pattern, options.STRONG) for pattern in options.SYNONYMS.get(template.id, ()))
+        self.keywords = ((id_pattern, 7.0), (title_pattern, 7.0), *alias_patterns, *synonyms)
         self.roles = {}
         for param in template.params:
             if param.type in ("number", "integer"):
@@ -44,13 +46,23 @@ class StarterFamily(Family):
                     role = ALIASES.get(token, token)
                     if role in ROLE_NAMES and role not in self.roles:
                         self.roles[role] = param.name
+        names = {p.name for p in template.params}
+        for role, name in options.ROLE_OVERRIDES.get(template.id, {}).items():
+            if name is None:
+                self.roles.pop(role, None)
+            elif name in names:
+                self.roles[role] = name
 
     def params(self) -> tuple[Param, ...]:
         return self.template.params
 
     def fill(self, ctx: Context) -> dict[str, Any]:
-        out: dict[str, Any] = {}
+        out = self._options(ctx)
+        self._group(ctx, out)
+        self._thread(ctx, out)
         for role, name in self.roles.items():
+            if name in out:
+                continue
             value = ctx.take(role)
             if value is not None:
                 out[name] = value
@@ -61,6 +73,54 @@ class StarterFamily(Family):
             if param.type == "integer" and param.name in out:
                 out[param.name] = round(out[param.name])
         return out
+
+    def _options(self, ctx: Context) -> dict[str, Any]:
+        """The starter's option words ('2 dividers', '7 drainage holes'); their clauses stop being
+        generic features (a plant pot's drainage holes are its own, not holes drilled on top)."""
+        out: dict[str, Any] = {}
+        names = {p.name for p in self.template.params}
+        taken: list[tuple[int, int]] = []
+        for option in options.OPTIONS.get(self.template.id, ()):
+            if option.param not in names:
+                continue
+            for match in re.finditer(option.pattern, ctx.text):
+                if any(s < match.end() and match.start() < e for s, e in taken):
+                    continue
+                taken.append(match.span())
+                _consume(ctx, *match.span())
+                value = option.value(match) if callable(option.value) else option.value
+                if value is None:
+                    ctx.understood.append(f"'{match.group()}': the {self.title.lower()}'s own {option.param}")
+                elif option.param not in out:
+                    out[option.param] = value
+                    ctx.understood.append(f"{option.param} = {value} from '{match.group()}'")
+        return out
+
+    def _group(self, ctx: Context, out: dict[str, Any]) -> None:
+        """'100x60x40' → the starter's size params in order."""
+        names = [n for n in options.GROUPS.get(self.template.id, ()) if n not in out]
+        if not names:
+            return
+        kinds = {p.name: p.type for p in self.template.params}
+        unitless = kinds.get(names[0]) == "integer"
+        group = ctx.take_group(" x ".join(names), unitless=unitless)
+        for name, value in zip(names, group or (), strict=False):
+            out[name] = round(value) if kinds.get(name) == "integer" else value
+
+    def _thread(self, ctx: Context, out: dict[str, Any]) -> None:
+        """'M4 screws' sets a starter's metric-size enum (a box lid's screws)."""
+        for param in self.template.params:
+            if param.type == "enum" and param.options and str(param.options[0]).startswith("M"):
+                q = ctx.take_thread()
+                if q is not None:
+                    ctx.has(r"\b(?:screws?|bolts?)\b")
+                    size = f"M{q.raw[0]:g}"
+                    if size in param.options:
+                        out[param.name] = size
+                    else:
+                        choices = ", ".join(map(str, param.options))
+                        ctx.notes.append(f"{size} is not a {param.label.lower()} option ({choices})")
+                return
 
     def check(self, p: Mapping[str, Any]) -> None:
         if self.template.check is not None:
@@ -73,6 +133,27 @@ class StarterFamily(Family):
     def outline(self, p: Mapping[str, Any]) -> Outline:
         box = self.build(p).val().BoundingBox()
         return Outline("rect", box.xlen, box.ylen, box.zmax)
+
+
+def _consume(ctx: Context, start: int, end: int) -> None:
+    """Mark [start, end) used, numbers in feature clauses included, and un-feature those clauses."""
+    ctx.take_span(start, end)
+    for seg in ctx.segments:
+        if seg.start < end and start < seg.end:
+            for m in seg.measures:
+                if start <= m.q.start < end:
+                    m.used = True
+            if seg.feature is not None and start <= seg.start + _anchor(seg) < end:
+                seg.feature = None
+
+
+def _anchor(seg: Any) -> int:
+    """Offset of the feature word in a feature clause (the clause start when none is found)."""
+    from services.generator.planner.features import ANCHORS
+
+    pattern = dict(ANCHORS).get(seg.feature)
+    match = re.search(pattern, seg.text) if pattern else None
+    return match.start() if match else 0
 
 
 def starter_families() -> list[StarterFamily]:

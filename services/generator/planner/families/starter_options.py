@@ -1,0 +1,141 @@
+"""Planner-side words for the catalog starters: the nouns makers use and every option they have.
+
+A starter's manifest says what it can do (`dividers_x`, `label_tab`, `drain_holes`) but not
+how people ask for it ("with 2 dividers and a label tab", "7 drainage holes"). This table
+says it, per starter id, so chat reaches each starter with all its options. Synonyms that the
+catalog owner should eventually carry as `Template.aliases` live here meanwhile; ids that the
+catalog does not (yet) have are simply unused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from services.generator.planner import units
+
+# Above every built-in family weight (12), so a starter named by its own noun wins.
+STRONG = 13.0
+GRIDFINITY_UNIT = 7.0
+_N = r"(?P<n>\d+|" + "|".join(sorted(units.WORD_NUMBERS_SIMPLE, key=len, reverse=True)) + r")"
+
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "box_with_lid": (
+        r"\b(?:box|container|case|tin)(?:es)? with (?:an? |the )?"
+        r"(?:screw[- ]?(?:down|on)[- ]|screwed |bolted |removable |separate )?(?:lid|cover)s?\b",
+        r"\blidded (?:box|container)(?:es)?\b",
+        r"\bbox(?:es)? and (?:a )?lid\b",
+    ),
+    "plant_pot": (
+        r"\bplanters?\b",
+        r"\b(?:flower|plant|succulent|herb|cactus) ?pots?\b",
+        r"\bpots? for (?:a |my )?(?:plants?|succulents?|flowers?|herbs?|cactus)\b",
+    ),
+    "gridfinity_bin": (r"\bgrid ?finity\b(?! ?base ?plate)",),
+    "phone_stand": (
+        r"\b(?:phone|tablet|smartphone|iphone|ipad|mobile)s? (?:stand|holder|dock|rest)s?\b",
+        r"\b(?:stand|holder|dock|rest)s? for (?:a |an |the |my |your )?(?:[\w-]+ ){0,3}?"
+        r"(?:phone|tablet|ipad|iphone|pixel|galaxy|smartphone)\b",
+    ),
+    "wall_hook": (
+        r"\b(?:helmet|headphones?|headset|coat|bag|towel|backpack) (?:hook|hanger|holder)s?\b",
+        r"\bhooks? for (?:a |an |my |the )?(?:[\w-]+ ){0,2}?"
+        r"(?:helmet|headphones?|headset|coat|bag|towel)s?\b",
+    ),
+    "spool_holder": (
+        r"\b(?:filament )?spool (?:holder|stand|mount|rack|hanger)s?\b",
+        r"\b(?:holder|stand|mount)s? for (?:a |my )?(?:[\w-]+ ){0,2}?(?:spools?|filament)\b",
+        r"\bfilament (?:holder|stand|rack)s?\b",
+    ),
+    "cable_clip": (
+        r"\b(?:cable|wire|cord) (?:clips?|holders?|clamps?)\b",
+        r"\bclips? for (?:a |my |the )?(?:[\w-]+ ){0,2}?(?:cables?|wires?|cords?)\b",
+    ),
+    "pegboard_hook": (r"\bpeg ?board\b",),
+    "gopro_mount": (r"\bgo ?pro\b",),
+    "board_enclosure": (
+        r"\b(?:case|enclosure|housing|box)(?:es)? for (?:a |an |my |the )?"
+        r"(?:raspberry pi|rpi|arduino|pcb)\b",
+        r"\b(?:raspberry pi|rpi|arduino|pcb)(?: \d+)?(?: model b)? (?:case|enclosure|housing|box)\b",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Option:
+    """`pattern` found in the prompt sets `param`; `value` reads the match (a constant when not callable)."""
+
+    pattern: str
+    param: str
+    value: Callable[[re.Match[str]], Any] | Any
+
+
+def count(match: re.Match[str]) -> int:
+    word = match.group("n")
+    return int(word) if word.isdigit() else units.WORD_NUMBERS_SIMPLE[word]
+
+
+OPTIONS: dict[str, tuple[Option, ...]] = {
+    "gridfinity_bin": (
+        Option(rf"\b{_N} (?:dividers?|divisions?|separators?)\b", "dividers_x", count),
+        Option(r"\b(?:a |one )?(?:divider|separator)\b", "dividers_x", 1),
+        Option(rf"\b{_N} (?:compartments?|sections?|slots?)\b", "dividers_x", lambda m: max(0, count(m) - 1)),
+        Option(r"\blabel(?:ling)?(?: (?:tab|shelf|ledge|lip)s?)?\b", "label_tab", True),
+        Option(r"\bunits? (?:tall|high|deep)\b", "height_units", None),
+        Option(
+            r"\b(?P<mm>\d+(?:\.\d+)?) ?mm (?:high|tall|deep)\b",
+            "height_units",
+            lambda m: max(1, round(float(m.group("mm")) / GRIDFINITY_UNIT)),
+        ),
+        Option(r"\bbins?\b|\bstorage\b|\bcontainers?\b|\bgrid\b|\bcells?\b|\bboxe?s?\b", "grid_x", None),
+        Option(r"\bno magnets?\b|\bwithout magnets?\b|\bmagnetless\b", "magnet_holes", False),
+        Option(r"\bmagnets?\b", "magnet_holes", True),
+        Option(r"\bscrew holes?\b", "screw_holes", True),
+        Option(r"\bno (?:stacking )?lip\b|\bwithout (?:a |the )?(?:stacking )?lip\b", "stacking_lip", False),
+    ),
+    "plant_pot": (
+        Option(rf"\b{_N} (?:drain(?:age)?|drainage) holes?\b", "drain_holes", count),
+        Option(r"\bno drain(?:age)?(?: holes?)?\b|\bwithout drain(?:age)?(?: holes?)?\b", "drain_holes", 0),
+        Option(r"\bdrain(?:age)?(?: holes?)?\b", "drain_holes", None),
+        Option(r"\bno feet\b|\bwithout feet\b|\bflat bottom(?:ed)?\b", "feet", False),
+        Option(r"\bfeet\b|\blegs\b", "feet", True),
+    ),
+    "box_with_lid": (Option(r"\bscrew[- ]?(?:down|on)\b|\bscrewed\b|\bbolted\b", "screw", None),),
+    "phone_stand": (
+        Option(r"\b(?:no|without (?:a )?)cable (?:notch|slot|hole|cutout)\b", "cable_notch", False),
+        Option(
+            r"\bcable (?:notch|slot|hole|cutout|pass[- ]?through)\b|\bcharging (?:cable|port)\b",
+            "cable_notch",
+            True,
+        ),
+    ),
+    "wall_hook": (
+        Option(r"\b(?P<mm>\d+(?:\.\d+)?) ?mm (?:of )?reach\b", "reach", lambda m: float(m["mm"])),
+        Option(r"\breach(?: of)? (?P<mm>\d+(?:\.\d+)?) ?mm\b", "reach", lambda m: float(m["mm"])),
+    ),
+    "pegboard_hook": (
+        Option(r"\b(?:metric|25 ?mm pitch)\b", "pitch", 25.0),
+        Option(r"\b(?:imperial|1 ?(?:inch|in|\") pitch)\b", "pitch", 25.4),
+    ),
+}
+
+# Role words whose starter param is not named after them ('120 mm wide' is a pot's top diameter).
+# None drops a role ('height' is not a Gridfinity bin's height units).
+ROLE_OVERRIDES: dict[str, dict[str, str | None]] = {
+    "gridfinity_bin": {"height": None, "units": "height_units"},
+    "plant_pot": {"width": "top_diameter", "size": "top_diameter", "od": "top_diameter"},
+    "phone_stand": {"height": "back_height"},
+    "spool_holder": {"width": "spool_width", "diameter": "spool_diameter"},
+    "cable_clip": {"diameter": "cable_diameter", "size": "cable_diameter"},
+    "wall_hook": {"length": "reach", "depth": "reach", "diameter": "screw_diameter"},
+    "knob": {"bore": "shaft_diameter"},
+}
+# Size groups ('100x60x40') read in this order of params.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "box_with_lid": ("length", "width", "height"),
+    "gridfinity_bin": ("grid_x", "grid_y", "height_units"),
+    "gridfinity_baseplate": ("grid_x", "grid_y"),
+    "hex_bit_holder": ("columns", "rows"),
+}
