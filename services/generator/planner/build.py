@@ -33,6 +33,10 @@ STAGES = {
 EPS = 1e-3
 # Filleting hundreds of edges (a gear's flanks) takes OCCT tens of seconds; refuse instead.
 MAX_FINISHED_EDGES = 120
+# A piece under this share of the volume is a speck a cut left behind, not a part.
+SPECK = 1e-3
+# A part that keeps less than this share of its volume after the cuts is a sliver.
+MIN_KEPT = 0.2
 
 
 class BuildError(ValueError):
@@ -65,9 +69,10 @@ def build(tree: Mapping[str, Any]) -> Built:
         except Exception as exc:  # OCCT raises Standard_Failure subclasses, not only ValueError
             warnings.append(f"{label} skipped: {type(exc).__name__}: {exc}")
     shape = _single(body)
+    whole = shape.Volume()
     if cutters:
         shape = shape.cut(*cutters).clean()
-    return Built(_solid(shape, warnings), warnings)
+    return Built(_solid(shape, warnings, whole), warnings)
 
 
 def resolve_params(family: Family, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -217,14 +222,30 @@ def _single(body: cq.Workplane) -> cq.Shape:
     return shape
 
 
-def _solid(shape: cq.Shape, warnings: list[str]) -> cq.Shape:
-    """Exactly one valid solid: fuse pieces, drop disconnected specks with a warning."""
-    solids = shape.Solids()
-    if len(solids) > 1:
-        solids = sorted(solids, key=lambda s: s.Volume(), reverse=True)
-        warnings.append(f"{len(solids) - 1} disconnected piece(s) dropped")
+def _solid(shape: cq.Shape, warnings: list[str], whole: float) -> cq.Shape:
+    """Exactly one valid solid that is still the part that was asked for.
+
+    Specks (under `SPECK` of the volume) left by a cut are dropped with a warning; a part that
+    falls into several real pieces, or that the cuts have mostly removed (a sliver), has lost
+    its intent and fails with a message instead of shipping a fragment.
+    """
+    solids = sorted(shape.Solids(), key=lambda s: s.Volume(), reverse=True)
     if not solids:
         raise BuildError("the cuts removed the whole part")
+    total = sum(s.Volume() for s in solids)
+    pieces = [s for s in solids if s.Volume() > SPECK * total]
+    if len(pieces) > 1:
+        raise BuildError(
+            f"the features split the part into {len(pieces)} separate pieces; "
+            "make them smaller or move them so the part stays in one piece"
+        )
+    if len(solids) > 1:
+        warnings.append(f"{len(solids) - 1} disconnected speck(s) dropped")
+    if whole > 0 and solids[0].Volume() < MIN_KEPT * whole:
+        raise BuildError(
+            f"the features remove {100 * (1 - solids[0].Volume() / whole):.0f}% of the part, "
+            f"leaving a sliver; make them smaller or the part bigger"
+        )
     solid = solids[0]
     if not solid.isValid():
         solid = solid.fix()

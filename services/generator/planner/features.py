@@ -303,7 +303,10 @@ def resolve(
             size = out["counterbore"]["diameter"]
         if out.get("countersink"):
             size = out["countersink"]["diameter"]
-    out["pattern"] = resolve_pattern(dict(out.get("pattern") or {}), family, outline, size, note)
+    pattern = dict(out.get("pattern") or {})
+    for key, value in family.pattern_defaults(kind, p).items():
+        pattern.setdefault(key, value)
+    out["pattern"] = resolve_pattern(pattern, family, outline, size, note)
     return out
 
 

@@ -129,10 +129,15 @@ def plan_with(ctx: Context, detection: Detection, found: list[sizing.Found] | No
     params = resolve(family.params(), values)
     features = _features(ctx, family, params)
     explicit = set(values)
+    derived = family.derived(params)
     for param in family.params():
         if param.name not in explicit:
             unit = f" {param.unit}" if param.unit else ""
-            ctx.assumed.append(f"{param.label} = {param.default}{unit} (default)")
+            if param.name in derived:
+                how = param.description.removeprefix("0 = ") or "derived"
+                ctx.assumed.append(f"{param.label} = {_value(derived[param.name])}{unit} ({how})")
+            else:
+                ctx.assumed.append(f"{param.label} = {_value(params[param.name])}{unit} (default)")
     unused_numbers = ctx.unused_numbers() + [
         ctx.text[m.q.start : m.q.end] for m in feats.unused_feature_measures(ctx.segments)
     ]
@@ -148,6 +153,7 @@ def plan_with(ctx: Context, detection: Detection, found: list[sizing.Found] | No
         assumed=ctx.assumed,
         unused=unused_words + [f"number {n}" for n in unused_numbers],
         notes=ctx.notes,
+        approximated=ctx.approximated,
         confidence=confidence(
             assumed=len(ctx.assumed),
             unused_words=len(unused_words),
@@ -209,6 +215,10 @@ def _fill(ctx: Context, family: Family) -> dict[str, Any]:
     ctx.notes.append("the dimensions conflict; defaults used")
     values.clear()
     return values
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _sized(ctx: Context, family: Family, values: dict[str, Any], found: list[sizing.Found]) -> dict[str, Any]:

@@ -133,6 +133,8 @@ class Context:
     understood: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Words honoured only approximately ('vibration-damping: approximated by 4 slots for rubber grommets').
+    approximated: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> list[Segment]:

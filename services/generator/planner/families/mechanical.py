@@ -105,6 +105,7 @@ class Flange(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        self._pipe_size(ctx)
         radius = ctx.take("radius")
         od = first(
             ctx.take("od", "diameter"),
@@ -113,10 +114,29 @@ class Flange(Family):
         )
         thickness = ctx.take("thickness", "height")
         bore = ctx.take("bore", "id")
+        if od is None and bore is not None:
+            od = self.ring_for(bore)
+            ctx.understood.append(f"outer diameter = {od:g} mm: a bolt ring around the {bore:g} mm bore")
         for key, value in (("outer_diameter", od), ("thickness", thickness), ("bore", bore)):
             if value is not None:
                 out[key] = value
         return out
+
+    @staticmethod
+    def _pipe_size(ctx: Context) -> None:
+        """'a flange for a 32 mm pipe': the pipe's size is the bore it slips into, not the flange's."""
+        for m in ctx.measures():
+            if m.used or m.q.is_group or m.q.thread:
+                continue
+            if re.match(r"\s*(?:od |outside diameter )?(?:pipes?|tubes?|tubing)\b", ctx.text[m.q.end :]):
+                m.role = "bore"
+
+    @staticmethod
+    def ring_for(bore: float) -> float:
+        """Outside diameter that leaves a ring for bolt holes of about a quarter of the bore
+        (at least 4.5 mm), each with a hole's width of material either side."""
+        hole = max(4.5, min(18.0, bore / 4))
+        return round(bore + 6 * hole, 1)
 
     def check(self, p: Mapping[str, Any]) -> None:
         if p["bore"] >= p["outer_diameter"]:
@@ -256,6 +276,12 @@ def gear_wire(module: float, teeth: int, alpha: float, steps: int = 5) -> cq.Wir
     return cq.Wire.assembleEdges(edges)
 
 
+# Rubber grommets for M3 (e.g. 8 mm OD, 4.5 mm groove): a slot they sit in, and the margin of
+# plate around the motor face that carries the four slots.
+GROMMET_SLOT = (4.5, 9.0)
+GROMMET_MARGIN = 12.0
+DAMPING = r"\bvibration[- ]?damp\w*|\banti[- ]?vibration\b|\bdamp(?:ed|ing|ener|eners)\b|\brubber grommets?\b"
+
 # 'NEMA 17 plate 5 mm': a lone small number is the thickness (the plate is at least the motor face).
 MAX_BARE_THICKNESS = 20.0
 
@@ -276,8 +302,22 @@ class NemaPlate(Family):
         return (
             Param("nema", "NEMA frame size", "enum", 17, options=tuple(standards.NEMA), group="motor"),
             length("thickness", "Thickness", 5),
-            length("size", "Plate size", 0, minimum=0, description="0 = the motor face width"),
+            length(
+                "size",
+                "Plate size",
+                0,
+                minimum=0,
+                description="0 = the motor face width, plus the grommet margin when damped",
+            ),
             length("pilot_clearance", "Pilot hole clearance", 0.5, minimum=0, maximum=5, group="motor"),
+            Param(
+                "damping",
+                "Vibration damping (grommet slots)",
+                "boolean",
+                False,
+                group="motor",
+                description="4 slots outside the motor for rubber grommets; the plate grows to hold them",
+            ),
         )
 
     def fill(self, ctx: Context) -> dict[str, Any]:
@@ -300,11 +340,33 @@ class NemaPlate(Family):
         size = first(ctx.take("size", "width", "side"), lambda: (ctx.take_group("plate size") or (None,))[0])
         if size is not None:
             out["size"] = size
+        if ctx.has(DAMPING):
+            out["damping"] = True
+            ctx.approximated.append(
+                "vibration-damping: approximated by 4 slots for rubber grommets outside the motor face"
+            )
         return out
 
     def dims(self, p: Mapping[str, Any]) -> tuple[float, float, float, float]:
         face, spacing, pilot, screw = standards.NEMA[p["nema"]]
-        return p["size"] or face, spacing, pilot + p["pilot_clearance"], screw
+        auto = face + (2 * GROMMET_MARGIN if p["damping"] else 0.0)
+        return p["size"] or auto, spacing, pilot + p["pilot_clearance"], screw
+
+    def derived(self, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {} if p["size"] else {"size": round(self.dims(p)[0], 2)}
+
+    def pattern_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Captive nuts and inserts hold the motor screws, so they sit under the screw holes."""
+        if kind not in ("nut_pocket", "insert"):
+            return {}
+        size, spacing, _, _ = self.dims(p)
+        return {"kind": "corners", "count": 4, "offset": round((size - spacing) / 2, 3)}
+
+    def default_features(self, p: Mapping[str, Any], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not p["damping"] or any(f["type"] == "slot" for f in features):
+            return []
+        pattern = {"kind": "corners", "count": 4, "offset": GROMMET_MARGIN / 2}
+        return [{"type": "slot", "width": GROMMET_SLOT[0], "length": GROMMET_SLOT[1], "pattern": pattern}]
 
     def check(self, p: Mapping[str, Any]) -> None:
         size, spacing, _, screw = self.dims(p)
