@@ -18,7 +18,7 @@ import cadquery as cq
 
 from services.generator.manifest import Param, ParamError, resolve
 from services.generator.planner import features as feats
-from services.generator.planner import parameters, schema, sizing
+from services.generator.planner import parameters, schema, sizing, verified
 from services.generator.planner.build import build
 from services.generator.planner.families import (
     Detection,
@@ -28,6 +28,7 @@ from services.generator.planner.families import (
     detect,
     get_family,
 )
+from services.generator.planner.llm import Rejected
 from services.generator.planner.phrases import Context, analyse
 from services.generator.planner.report import Report, confidence
 
@@ -62,9 +63,14 @@ class NotUnderstoodError(ValueError):
 
 
 class TreeModel(Protocol):
-    """Anything that can turn a prompt into a feature tree (see llm.py)."""
+    """Anything that can turn a prompt into a feature tree (see llm.py); `rejected` holds its
+    earlier answers to this prompt and why each was refused."""
 
-    def plan(self, prompt: str, families: list[str]) -> dict[str, Any]: ...
+    retries: int
+
+    def plan(
+        self, prompt: str, families: list[str], rejected: list[Rejected] | None = None
+    ) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -285,28 +291,9 @@ def _closest(ctx: Context) -> Detection | None:
 
 
 def _from_model(model: TreeModel, prompt: str) -> Plan:
-    families = sorted(catalogue_names())
-    tree = model.plan(prompt, families)
-    schema.validate(tree)
-    family = get_family(tree["family"])
-    family.check(resolve(family.params(), tree["params"]))
-    report = Report(
-        family=family.name,
-        title=family.title,
-        understood=[f"part: {family.title} (planned by the language model)"],
-        notes=[
-            "the offline planner did not recognise the prompt; a language model produced the feature tree"
-        ],
-        confidence=0.5,
-        source="llm",
-    )
+    """The language model's tree, accepted only once verified (see verified.py)."""
+    tree, report = verified.plan_with_model(model, prompt)
     return Plan(tree, report)
-
-
-def catalogue_names() -> list[str]:
-    from services.generator.planner.families import all_families
-
-    return list(all_families())
 
 
 # Words that stand for "a part" without naming one ('something 30 mm across').
