@@ -59,7 +59,9 @@ def classify(ctx: Context, *, followup: bool = False) -> None:
                 continue
             if kind == "hole":
                 clauses.split_counted(seg)
-            if not any(m.q.is_group and m.q.unit is not None for m in seg.measures):
+            # A size group ('40x20x10 mm', or any three numbers) makes the clause the body's,
+            # even when it also holds a feature word ('a rounded 50x30x20 box').
+            if not any(m.q.is_group and (m.q.unit is not None or len(m.q.values) == 3) for m in seg.measures):
                 seg.feature = kind
                 ctx.mark(seg.start + match.start(), seg.start + match.end())
             break

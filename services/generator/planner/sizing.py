@@ -62,13 +62,19 @@ def _categories() -> dict[str, str]:
 def find(ctx: Context) -> list[Found]:
     """Objects of the sized classes named in the prompt; their names' words and numbers are used."""
     categories = _categories()
-    named = objects.find_objects(ctx.text)
+    named = sorted(objects.find_objects(ctx.text), key=lambda o: not _numbered(o, ctx.text))
     found = [Found(o, categories[o.id]) for o in named if categories[o.id] in FAMILIES_FOR]
     for item in found[:1]:
         for pattern in item.obj.patterns():
             for match in re.finditer(pattern, ctx.text):
                 ctx.take_span(*match.span())
     return found[:1]
+
+
+def _numbered(obj: MakerObject, text: str) -> bool:
+    """Is the object named with a number ('3 kg spool', 'pi 4')? Such a name is the specific one
+    and beats a longer generic one ('filament spool')."""
+    return any(re.search(r"\d", m.group()) for p in obj.patterns() for m in re.finditer(p, text))
 
 
 def route(found: list[Found], detection: Detection | None, ctx: Context) -> Detection | None:

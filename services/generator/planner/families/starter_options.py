@@ -55,6 +55,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "pegboard_hook": (r"\bpeg ?board\b",),
     "gopro_mount": (r"\bgo ?pro\b",),
+    "snap_box": (r"\bsnap[- ]?(?:fit|on|lid)?[- ]?(?:box|case|container)(?:es)?\b",),
+    "hinged_box": (r"\bhinged? (?:box|case)(?:es)?\b", r"\bbox(?:es)? with (?:a )?hinged? lid\b"),
+    "shelf_bracket": (r"\bshelf (?:brackets?|supports?)\b",),
+    "desk_grommet": (r"\b(?:desk |cable )?grommets?\b",),
+    "fan_guard": (r"\bfan (?:guards?|grill(?:e)?s?|covers?|grates?|grids?)\b",),
+    "lithophane_frame": (r"\blithophane (?:frames?|holders?|stands?|boxe?s?)\b",),
     "board_enclosure": (
         r"\b(?:case|enclosure|housing|box)(?:es)? for (?:a |an |my |the )?"
         r"(?:raspberry pi|rpi|arduino|pcb)\b",
@@ -131,6 +137,15 @@ ROLE_OVERRIDES: dict[str, dict[str, str | None]] = {
     "cable_clip": {"diameter": "cable_diameter", "size": "cable_diameter"},
     "wall_hook": {"length": "reach", "depth": "reach", "diameter": "screw_diameter"},
     "knob": {"bore": "shaft_diameter"},
+}
+# The param a lone length is ('a cable clip for an 8 mm cable', 'a 30 mm knob').
+BARE: dict[str, str] = {
+    "cable_clip": "cable_diameter",
+    "knob": "diameter",
+    "plant_pot": "top_diameter",
+    "pegboard_hook": "hook_length",
+    "wall_hook": "reach",
+    "spool_holder": "spool_diameter",
 }
 # Size groups ('100x60x40') read in this order of params.
 GROUPS: dict[str, tuple[str, ...]] = {

@@ -66,6 +66,11 @@ class StarterFamily(Family):
             value = ctx.take(role)
             if value is not None:
                 out[name] = value
+        bare = options.BARE.get(self.template.id)
+        if bare is not None and bare not in out:
+            value = ctx.take_bare(bare.replace("_", " "))
+            if value is not None:
+                out[bare] = value
         text_params = [p for p in self.template.params if p.type == "text"]
         if text_params and ctx.quotes:
             out[text_params[0].name] = ctx.quotes[0]
