@@ -33,6 +33,9 @@ STAGES = {
 EPS = 1e-3
 # Filleting hundreds of edges (a gear's flanks) takes OCCT tens of seconds; refuse instead.
 MAX_FINISHED_EDGES = 120
+# A fillet that fails is retried at half the radius, this many times in all, down to this size.
+FILLET_TRIES = 4
+MIN_FILLET = 0.2
 # A piece under this share of the volume is a speck a cut left behind, not a part.
 SPECK = 1e-3
 # A part that keeps less than this share of its volume after the cuts is a sliver.
@@ -47,6 +50,9 @@ class BuildError(ValueError):
 class Built:
     shape: cq.Shape
     warnings: list[str] = field(default_factory=list)
+    # (feature index, key, value) where the build used another value than the tree asked for
+    # (a fillet radius that had to shrink to fit a thin wall); `realise` writes them back.
+    adjusted: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 def build(tree: Mapping[str, Any]) -> Built:
@@ -57,12 +63,20 @@ def build(tree: Mapping[str, Any]) -> Built:
     body = family.build(params)
     outline = family.outline(params)
     warnings: list[str] = []
+    adjusted: list[tuple[int, str, float]] = []
     cutters: list[cq.Shape] = []
     ordered = sorted(enumerate(tree["features"]), key=lambda item: (STAGES[item[1]["type"]], item[0]))
     for index, feature in ordered:
         label = f"feature {index + 1} ({feature['type']})"
         try:
-            if STAGES[feature["type"]] < STAGES["hole"]:
+            if feature["type"] == "fillet":
+                body, radius = _fillet(body, feature, outline)
+                if radius != feature["radius"]:
+                    adjusted.append((index, "radius", radius))
+                    warnings.append(
+                        f"{label}: radius {feature['radius']:g} mm does not fit this part; {radius:g} mm used"
+                    )
+            elif STAGES[feature["type"]] < STAGES["hole"]:
                 body = _apply(body, feature, outline)
             else:
                 cutters.extend(_cutters(feature, family, params, outline))
@@ -72,7 +86,7 @@ def build(tree: Mapping[str, Any]) -> Built:
     whole = shape.Volume()
     if cutters:
         shape = shape.cut(*cutters).clean()
-    return Built(_solid(shape, warnings, whole), warnings)
+    return Built(_solid(shape, warnings, whole), warnings, adjusted)
 
 
 def resolve_params(family: Family, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -101,6 +115,32 @@ def _apply(body: cq.Workplane, feature: Mapping[str, Any], outline: Outline) -> 
     if kind == "text":
         return _text(body, feature, outline)
     raise BuildError(f"unknown feature {kind!r}")
+
+
+def _fillet(body: cq.Workplane, feature: Mapping[str, Any], outline: Outline) -> tuple[cq.Workplane, float]:
+    """Fillet with the asked radius, or the largest of its halvings that OCCT can build: a radius
+    larger than a wall or an edge fails (StdFail_NotDone), and 'add fillets' still means round it."""
+    radius = feature["radius"]
+    error: Exception | None = None
+    for _ in range(FILLET_TRIES):
+        try:
+            rounded = _apply(body, {**feature, "radius": radius}, outline)
+            _check_sound(rounded)
+            return rounded, radius
+        except Exception as exc:  # OCCT's StdFail_NotDone and friends, or an unsound result
+            error = exc
+            radius = round(radius / 2, 3)
+            if radius < MIN_FILLET:
+                break
+    assert error is not None
+    raise error
+
+
+def _check_sound(body: cq.Workplane) -> None:
+    """OCCT sometimes 'succeeds' with an invalid shape (a solid of negative volume); refuse it."""
+    solids = body.solids().vals()
+    if len(solids) != 1 or not solids[0].isValid() or solids[0].Volume() <= 0:
+        raise BuildError("the rounded shape is not one valid solid")
 
 
 def _edges(body: cq.Workplane, which: str) -> cq.Workplane:

@@ -183,6 +183,8 @@ def generate(prompt: str, model: TreeModel | None = None) -> Result:
 def realise(plan: Plan, start: float | None = None) -> Result:
     start = time.perf_counter() if start is None else start
     built = build(plan.tree)
+    for index, key, value in built.adjusted:
+        plan.tree["features"][index][key] = value
     manifest, values = parameters.manifest(plan.tree)
     plan.report.notes.extend(built.warnings)
     return Result(

@@ -39,3 +39,17 @@ def test_cuts_that_leave_a_sliver_fail() -> None:
 def test_a_sound_flange_builds_as_one_solid() -> None:
     built = build(flange(80, 32, 8, 56))
     assert len(built.shape.Solids()) == 1 and not built.warnings
+
+
+def test_a_fillet_too_big_for_thin_walls_shrinks_and_says_so() -> None:
+    from services.generator.planner import interpret, realise
+
+    plan = interpret("an open top box 60x40x30 with fillets")
+    asked = plan.tree["features"][0]["radius"]
+    result = realise(plan)
+    used = result.tree["features"][0]["radius"]
+    assert used < asked
+    assert f"radius {asked:g} mm does not fit this part; {used:g} mm used" in " ".join(result.warnings)
+    box = result.shape.BoundingBox()
+    assert (round(box.xlen, 3), round(box.ylen, 3), round(box.zlen, 3)) == (60, 40, 30)
+    assert result.shape.isValid() and len(result.shape.Solids()) == 1
