@@ -57,3 +57,22 @@ def test_raspberry_pi_4_case_does_not_read_4_as_a_size() -> None:
     assert not any("4" in line for line in plan.report.unused)
     box = realise(plan).shape.BoundingBox()
     assert box.xlen >= 85 and box.ylen >= 56
+
+
+@pytest.mark.parametrize(
+    ("prompt", "family", "expect"),
+    [
+        ("knob for a 1/4 inch shaft", "starter:knob", {"shaft_diameter": 6.35}),
+        ("knob with 24 flutes, no pointer", "starter:knob", {"flutes": 24, "pointer": False}),
+        ("hex bit holder, 3 rows", "starter:hex_bit_holder", {"rows": 3}),
+        ("cable clip for an 8mm cable", "starter:cable_clip", {"cable_diameter": 8.0}),
+        ("wall hook for M4 screws", "starter:wall_hook", {"screw_diameter": 4.0}),
+        ("a box with lid 120x80x50 with M2.5 screws", "starter:box_with_lid", {"screw": "M2.5", "length": 120}),
+        ("L bracket 40x40, 3mm thick", "l_bracket", {"leg_a": 40, "leg_b": 40, "thickness": 3}),
+    ],
+)
+def test_every_option_a_starter_has_is_reachable(prompt: str, family: str, expect: dict) -> None:
+    plan = interpret(prompt)
+    assert plan.tree["family"] == family
+    assert {k: plan.tree["params"].get(k) for k in expect} == expect
+    assert plan.report.unused == []

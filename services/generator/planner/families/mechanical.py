@@ -44,8 +44,22 @@ class LBracket(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        group = ctx.take_group("legs (x width)")
         width = ctx.take("width")
         thickness = ctx.take("thickness")
+        if group is not None and len(group) in (2, 3):  # 'L bracket 40x40' / '40x30x20'
+            leg_a, leg_b = group[0], group[1]
+            width = first(width, group[2] if len(group) == 3 else None)
+        else:
+            leg_a, leg_b = self._legs(ctx)
+        for key, value in (("width", width), ("leg_a", leg_a), ("leg_b", leg_b), ("thickness", thickness)):
+            if value is not None:
+                out[key] = value
+        return out
+
+    @staticmethod
+    def _legs(ctx: Context) -> tuple[float | None, float | None]:
+        """Leg lengths from role words ('legs 40 and 30 mm', '50 mm long, 30 mm high')."""
         leg_a = ctx.take("leg")
         leg_b = ctx.take("leg")
         if leg_a is None:
@@ -56,10 +70,7 @@ class LBracket(Family):
         if leg_a is not None and leg_b is None:
             leg_b = leg_a
             ctx.assumed.append("both legs equally long")
-        for key, value in (("width", width), ("leg_a", leg_a), ("leg_b", leg_b), ("thickness", thickness)):
-            if value is not None:
-                out[key] = value
-        return out
+        return leg_a, leg_b
 
     def check(self, p: Mapping[str, Any]) -> None:
         if p["thickness"] >= min(p["leg_a"], p["leg_b"]):
@@ -198,6 +209,7 @@ class SpurGear(Family):
                 ctx.assumed.append(f"'m{module:g}' read as module {module:g}")
         teeth = ctx.take_count("teeth", "teeth")
         angle = ctx.take_raw("angle", "pressure angle")
+        ctx.has(r"\bpressure angle\b|\binvolute\b")
         od = ctx.take("od", "diameter")
         if od is not None and module is None and teeth:
             module = round(od / (teeth + 2), 3)

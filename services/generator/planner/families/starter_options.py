@@ -55,6 +55,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "pegboard_hook": (r"\bpeg ?board\b",),
     "gopro_mount": (r"\bgo ?pro\b",),
+    # The catalog's gear starter (module, teeth, pressure angle, bore, hub) has every option the
+    # built-in gear family has and more, so it wins when it exists.
+    "spur_gear": (r"\b(?:spur|involute) gears?\b", r"\bgears?\b|\bcog(?:wheel)?s?\b|\bpinions?\b"),
     "snap_box": (r"\bsnap[- ]?(?:fit|on|lid)?[- ]?(?:box|case|container)(?:es)?\b",),
     "hinged_box": (r"\bhinged? (?:box|case)(?:es)?\b", r"\bbox(?:es)? with (?:a )?hinged? lid\b"),
     "shelf_bracket": (r"\bshelf (?:brackets?|supports?)\b",),
@@ -71,11 +74,19 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 
 @dataclass(frozen=True)
 class Option:
-    """`pattern` found in the prompt sets `param`; `value` reads the match (a constant when not callable)."""
+    """`pattern` found in the prompt sets `param`; `value` reads the match (a constant when not
+    callable; None: the words name the param's default). With `param` None the words are context
+    that does not change the shape, and `value` says so in the report."""
 
     pattern: str
-    param: str
+    param: str | None
     value: Callable[[re.Match[str]], Any] | Any
+
+
+def counted_param(name: str) -> str:
+    """'N <words of the param name>' ('3 rows', '7 drain holes', '2 holes per leg')."""
+    words = [w for w in name.split("_") if w not in ("x", "y")]
+    return rf"\b{_N} " + " ".join(re.escape(w.removesuffix("s")) + "s?" for w in words) + r"\b"
 
 
 def count(match: re.Match[str]) -> int:
@@ -108,8 +119,13 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
         Option(r"\bno feet\b|\bwithout feet\b|\bflat bottom(?:ed)?\b", "feet", False),
         Option(r"\bfeet\b|\blegs\b", "feet", True),
     ),
+    "knob": (
+        Option(r"\bd[- ]?shafts?\b|\bshafts?\b", "shaft_diameter", None),
+        Option(r"\bno pointer\b|\bwithout (?:a )?pointer\b", "pointer", False),
+    ),
     "box_with_lid": (Option(r"\bscrew[- ]?(?:down|on)\b|\bscrewed\b|\bbolted\b", "screw", None),),
     "phone_stand": (
+        Option(r"\bdesk(?:top)?\b|\bnightstand\b|\bbedside\b", None, "where it stands (shape unchanged)"),
         Option(r"\b(?:no|without (?:a )?)cable (?:notch|slot|hole|cutout)\b", "cable_notch", False),
         Option(
             r"\bcable (?:notch|slot|hole|cutout|pass[- ]?through)\b|\bcharging (?:cable|port)\b",
@@ -137,6 +153,14 @@ ROLE_OVERRIDES: dict[str, dict[str, str | None]] = {
     "cable_clip": {"diameter": "cable_diameter", "size": "cable_diameter"},
     "wall_hook": {"length": "reach", "depth": "reach", "diameter": "screw_diameter"},
     "knob": {"bore": "shaft_diameter"},
+}
+# A length right before one of these nouns sizes that param ('for a 6 mm shaft', 'an 8 mm cable').
+NOUNS: dict[str, tuple[tuple[str, str], ...]] = {
+    "knob": ((r"(?:d[- ]?)?(?:shafts?|spindles?|pots?|potentiometers?)", "shaft_diameter"),),
+    "cable_clip": ((r"(?:cables?|wires?|cords?)", "cable_diameter"),),
+    "spool_holder": ((r"(?:spools?)", "spool_diameter"), (r"(?:rods?|axles?)", "rod_diameter")),
+    "wall_hook": ((r"(?:screws?)", "screw_diameter"),),
+    "cable_organizer": ((r"(?:cables?|wires?|cords?)", "cable_diameter"),),
 }
 # The param a lone length is ('a cable clip for an 8 mm cable', 'a 30 mm knob').
 BARE: dict[str, str] = {

@@ -58,6 +58,7 @@ class StarterFamily(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out = self._options(ctx)
+        self._nouns(ctx, out)
         self._group(ctx, out)
         self._thread(ctx, out)
         for role, name in self.roles.items():
@@ -85,8 +86,13 @@ class StarterFamily(Family):
         out: dict[str, Any] = {}
         names = {p.name for p in self.template.params}
         taken: list[tuple[int, int]] = []
-        for option in options.OPTIONS.get(self.template.id, ()):
-            if option.param not in names:
+        counts = [
+            options.Option(options.counted_param(p.name), p.name, options.count)
+            for p in self.template.params
+            if p.type == "integer"
+        ]
+        for option in (*options.OPTIONS.get(self.template.id, ()), *counts):
+            if option.param is not None and option.param not in names:
                 continue
             for match in re.finditer(option.pattern, ctx.text):
                 if any(s < match.end() and match.start() < e for s, e in taken):
@@ -94,12 +100,29 @@ class StarterFamily(Family):
                 taken.append(match.span())
                 _consume(ctx, *match.span())
                 value = option.value(match) if callable(option.value) else option.value
-                if value is None:
+                if option.param is None:
+                    ctx.understood.append(f"'{match.group()}': {value}")
+                elif value is None:
                     ctx.understood.append(f"'{match.group()}': the {self.title.lower()}'s own {option.param}")
                 elif option.param not in out:
                     out[option.param] = value
                     ctx.understood.append(f"{option.param} = {value} from '{match.group()}'")
         return out
+
+    def _nouns(self, ctx: Context, out: dict[str, Any]) -> None:
+        """'for a 6 mm shaft': a length right before a noun the starter knows sizes that param."""
+        names = {p.name for p in self.template.params}
+        for noun, name in options.NOUNS.get(self.template.id, ()):
+            if name not in names or name in out:
+                continue
+            for m in ctx.measures():
+                after = ctx.text[m.q.end :]
+                if m.used or m.q.is_group or m.q.thread or not re.match(rf"\s*(?:[a-z-]+\s)?{noun}\b", after):
+                    continue
+                ctx.take_span(m.q.start, m.q.end)
+                out[name] = m.q.value
+                ctx.understood.append(f"{name} = {m.q.value:g} mm from '{ctx.text[m.q.start : m.q.end]}'")
+                break
 
     def _group(self, ctx: Context, out: dict[str, Any]) -> None:
         """'100x60x40' → the starter's size params in order."""
@@ -113,19 +136,25 @@ class StarterFamily(Family):
             out[name] = round(value) if kinds.get(name) == "integer" else value
 
     def _thread(self, ctx: Context, out: dict[str, Any]) -> None:
-        """'M4 screws' sets a starter's metric-size enum (a box lid's screws)."""
-        for param in self.template.params:
-            if param.type == "enum" and param.options and str(param.options[0]).startswith("M"):
-                q = ctx.take_thread()
-                if q is not None:
-                    ctx.has(r"\b(?:screws?|bolts?)\b")
-                    size = f"M{q.raw[0]:g}"
-                    if size in param.options:
-                        out[param.name] = size
-                    else:
-                        choices = ", ".join(map(str, param.options))
-                        ctx.notes.append(f"{size} is not a {param.label.lower()} option ({choices})")
-                return
+        """'M4 screws' sets a starter's metric-size enum (a box lid's screws), or else the nominal
+        diameter of its screw param (a wall hook's countersunk screws)."""
+        sizes = [p for p in self.template.params if p.type == "enum" and str(p.options[0]).startswith("M")]
+        diameters = [p for p in self.template.params if p.type == "number" and "screw" in p.name]
+        target = (sizes or diameters or [None])[0]
+        if target is None:
+            return
+        q = ctx.take_thread()
+        if q is None:
+            return
+        ctx.has(r"\b(?:screws?|bolts?)\b")
+        size = f"M{q.raw[0]:g}"
+        if target.type == "number":
+            out[target.name] = q.raw[0]
+        elif size in target.options:
+            out[target.name] = size
+        else:
+            choices = ", ".join(map(str, target.options))
+            ctx.notes.append(f"{size} is not a {target.label.lower()} option ({choices})")
 
     def check(self, p: Mapping[str, Any]) -> None:
         if self.template.check is not None:
