@@ -34,6 +34,8 @@ FAMILIES_FOR: dict[str, tuple[str, ...]] = {
     "hex_keys": ("hex_key_holder",),
     "cells": ("cell_holder",),
     "boards": ("starter:board_enclosure", "starter:box_with_lid"),
+    "fans": ("starter:fan_guard", "starter:fan_duct"),
+    "shafts": ("starter:knob",),
 }
 # Families too generic to be what an object-specific prompt meant ('a case for a Raspberry Pi').
 GENERIC = frozenset({"box", "open_box", "plate", "cylinder", "tube", "ring"})
@@ -110,7 +112,8 @@ def size(found: list[Found], family: Family, values: Mapping[str, Any], ctx: Con
             value = round(max(param.min or value, min(param.max or value, value)), 2)
         out[name] = value
         unit = f" {param.unit}" if param.unit else ""
-        ctx.understood.append(f"{param.label} = {value:g}{unit} from the {item.obj.title} ({why})")
+        shown = f"{value:g}" if isinstance(value, float) else str(value)
+        ctx.understood.append(f"{param.label} = {shown}{unit} from the {item.obj.title} ({why})")
     return out
 
 
@@ -175,6 +178,24 @@ def _board_box(obj: MakerObject, ctx: Context) -> dict[str, tuple[Any, str]]:
     }
 
 
+def _board_enclosure(obj: MakerObject, ctx: Context) -> dict[str, tuple[Any, str]]:
+    return {"board": (obj.id, "the board named")}
+
+
+def _fan_size(obj: MakerObject, ctx: Context) -> dict[str, tuple[Any, str]]:
+    return {"fan_size": (round(obj.size[0]), "its frame size")}
+
+
+def _shaft(bore: str) -> Sizer:
+    def sizer(obj: MakerObject, ctx: Context) -> dict[str, tuple[Any, str]]:
+        return {
+            bore: (float(obj.features["diameter"]), "its diameter"),
+            "d_flat": (float(obj.features["flat"]), "its flat"),
+        }
+
+    return sizer
+
+
 SIZERS: dict[tuple[str, str], Sizer] = {
     ("starter:wall_hook", "helmets"): _helmet_hook,
     ("starter:wall_hook", "headphones"): _headphone_hook,
@@ -184,4 +205,9 @@ SIZERS: dict[tuple[str, str], Sizer] = {
     ("cell_holder", "cells"): _cell_holder,
     ("starter:box_with_lid", "boards"): _board_box,
     ("open_box", "boards"): _board_box,
+    ("starter:board_enclosure", "boards"): _board_enclosure,
+    ("starter:fan_guard", "fans"): _fan_size,
+    ("starter:fan_duct", "fans"): _fan_size,
+    ("starter:knob", "shafts"): _shaft("shaft_diameter"),
+    ("starter:spur_gear", "shafts"): _shaft("bore"),
 }

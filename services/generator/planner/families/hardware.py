@@ -191,7 +191,8 @@ class HexBolt(StandardSized):
             r"|\biso\s*401[47]\b|\bdin\s*93[13]\b",
             10,
         ),
-        (r"\bbolts?\b|\bscrews?\b", 8),
+        # A set or grub screw is a feature of the part around it (a knob's), not a bolt to make.
+        (r"\bbolts?\b|(?<!set )(?<!grub )\bscrews?\b", 8),
     )
     roles: ClassVar[Mapping[str, str]] = {
         "length": "length",

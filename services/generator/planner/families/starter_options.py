@@ -10,10 +10,11 @@ catalog does not (yet) have are simply unused.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from services.generator.manifest import Param
 from services.generator.planner import units
 
 # Above every built-in family weight (12), so a starter named by its own noun wins.
@@ -55,9 +56,12 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     ),
     "pegboard_hook": (r"\bpeg ?board\b",),
     "gopro_mount": (r"\bgo ?pro\b",),
-    # The catalog's gear starter (module, teeth, pressure angle, bore, hub) has every option the
-    # built-in gear family has and more, so it wins when it exists.
-    "spur_gear": (r"\b(?:spur|involute) gears?\b", r"\bgears?\b|\bcog(?:wheel)?s?\b|\bpinions?\b"),
+    # A plain gear is the built-in family (any module or tooth count); a gear asked for with what
+    # only the catalog's gear starter has (hub, set screw, D-bore) is that starter.
+    "spur_gear": (
+        r"\b(?:gears?|cog(?:wheel)?s?|pinions?)\b"
+        r"(?=.*\b(?:hubs?|set ?screws?|grub ?screws?|d[- ]?(?:bore|shaft|flat))\b)",
+    ),
     "snap_box": (r"\bsnap[- ]?(?:fit|on|lid)?[- ]?(?:box|case|container)(?:es)?\b",),
     "hinged_box": (r"\bhinged? (?:box|case)(?:es)?\b", r"\bbox(?:es)? with (?:a )?hinged? lid\b"),
     "shelf_bracket": (r"\bshelf (?:brackets?|supports?)\b",),
@@ -83,10 +87,51 @@ class Option:
     value: Callable[[re.Match[str]], Any] | Any
 
 
+def _words(name: str) -> str:
+    """A param or option name as prompt words: 'set_screw' → 'set[ -]?screws?'."""
+    words = [w for w in name.lower().split("_") if w not in ("x", "y")]
+    return r"[ -]?".join(re.escape(w.removesuffix("s")) + "s?" for w in words)
+
+
 def counted_param(name: str) -> str:
-    """'N <words of the param name>' ('3 rows', '7 drain holes', '2 holes per leg')."""
-    words = [w for w in name.split("_") if w not in ("x", "y")]
-    return rf"\b{_N} " + " ".join(re.escape(w.removesuffix("s")) + "s?" for w in words) + r"\b"
+    """'N <words of the param name>' ('3 rows', '7 drain holes', '2 holes per leg', '3-finger')."""
+    return rf"\b{_N}[ -]" + _words(name) + r"\b"
+
+
+def generic_options(params: Sequence[Param]) -> list[Option]:
+    """Options every starter has by the names of its params: 'no vents' / 'with a hub' for a
+    boolean, an option's own words for a choice ('knurled', 'set screw', 'arduino uno'), 'N
+    <name>' for a count. Metric sizes are read as threads elsewhere, and the `part` choice (box
+    or lid) is the manifest's, never a prompt word's."""
+    negative, positive, choices, counts = [], [], [], []
+    for param in params:
+        if param.type == "boolean":
+            negative.append(
+                Option(rf"\b(?:no|without(?: an?| the)?) {_words(param.name)}\b", param.name, False)
+            )
+            positive.append(Option(rf"\b{_words(param.name)}\b", param.name, True))
+        elif param.type == "enum" and param.name != "part" and param.options:
+            if all(isinstance(o, str) for o in param.options):
+                if not str(param.options[0]).upper().startswith("M"):
+                    named = _words(param.name)
+                    choices += [
+                        Option(rf"\b{_words(o)}(?: {named})?\b", param.name, o) for o in param.options
+                    ]
+            else:
+                counts.append(Option(counted_param(param.name), param.name, _as_option(param.options)))
+        elif param.type == "integer":
+            counts.append(Option(counted_param(param.name), param.name, count))
+    return [*counts, *negative, *positive, *choices]
+
+
+def _as_option(choices: Sequence[Any]) -> Callable[[re.Match[str]], Any]:
+    """A counted number as one of a numeric choice's options (3 → 3 or 3.0)."""
+
+    def value(match: re.Match[str]) -> Any:
+        n = count(match)
+        return next((o for o in choices if o == n), n)
+
+    return value
 
 
 def count(match: re.Match[str]) -> int:
@@ -108,7 +153,7 @@ OPTIONS: dict[str, tuple[Option, ...]] = {
         ),
         Option(r"\bbins?\b|\bstorage\b|\bcontainers?\b|\bgrid\b|\bcells?\b|\bboxe?s?\b", "grid_x", None),
         Option(r"\bno magnets?\b|\bwithout magnets?\b|\bmagnetless\b", "magnet_holes", False),
-        Option(r"\bmagnets?\b", "magnet_holes", True),
+        Option(r"\bmagnets?(?: holes?)?\b", "magnet_holes", True),
         Option(r"\bscrew holes?\b", "screw_holes", True),
         Option(r"\bno (?:stacking )?lip\b|\bwithout (?:a |the )?(?:stacking )?lip\b", "stacking_lip", False),
     ),
@@ -153,11 +198,13 @@ ROLE_OVERRIDES: dict[str, dict[str, str | None]] = {
     "cable_clip": {"diameter": "cable_diameter", "size": "cable_diameter"},
     "wall_hook": {"length": "reach", "depth": "reach", "diameter": "screw_diameter"},
     "knob": {"bore": "shaft_diameter"},
+    "spur_gear": {"thickness": "height", "width": "height", "id": "bore"},
 }
 # A length right before one of these nouns sizes that param ('for a 6 mm shaft', 'an 8 mm cable').
 NOUNS: dict[str, tuple[tuple[str, str], ...]] = {
     "knob": ((r"(?:d[- ]?)?(?:shafts?|spindles?|pots?|potentiometers?)", "shaft_diameter"),),
     "cable_clip": ((r"(?:cables?|wires?|cords?)", "cable_diameter"),),
+    "spur_gear": ((r"(?:d[- ]?)?(?:shafts?|bores?)", "bore"),),
     "spool_holder": ((r"(?:spools?)", "spool_diameter"), (r"(?:rods?|axles?)", "rod_diameter")),
     "wall_hook": ((r"(?:screws?)", "screw_diameter"),),
     "cable_organizer": ((r"(?:cables?|wires?|cords?)", "cable_diameter"),),

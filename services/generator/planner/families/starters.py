@@ -21,6 +21,11 @@ from services.generator.planner.families.base import Family, Outline
 from services.generator.planner.phrases import ROLE_PATTERNS, Context
 
 ROLE_NAMES = frozenset(role for _, role in ROLE_PATTERNS)
+# A phrase alias ('project box') names the starter; a one-word alias ('box', 'case', 'bracket')
+# is a noun many parts share, so it loses to a built-in family that claims the word (a plain
+# '40x20x10 box' stays a block) and only decides when nothing else matches.
+ALIAS_WEIGHT = 7.0
+WORD_ALIAS_WEIGHT = 3.0
 ALIASES = {"od": "diameter", "size": "width", "thickness": "thickness", "depth": "depth"}
 
 
@@ -36,7 +41,10 @@ class StarterFamily(Family):
         words = [re.escape(w) for w in re.split(r"[_\s-]+", template.id.lower()) if w]
         id_pattern = r"\b" + r"[ _-]?".join(words) + r"s?\b"
         title_pattern = r"\b" + re.escape(template.title.lower()) + r"s?\b"
-        alias_patterns = tuple((r"\b" + re.escape(a.lower()) + r"s?\b", 7.0) for a in template.aliases)
+        alias_patterns = tuple(
+            (r"\b" + re.escape(a.lower()) + r"s?\b", ALIAS_WEIGHT if " " in a.strip() else WORD_ALIAS_WEIGHT)
+            for a in template.aliases
+        )
         synonyms = tuple((pattern, options.STRONG) for pattern in options.SYNONYMS.get(template.id, ()))
         self.keywords = ((id_pattern, 7.0), (title_pattern, 7.0), *alias_patterns, *synonyms)
         self.roles = {}
@@ -86,12 +94,8 @@ class StarterFamily(Family):
         out: dict[str, Any] = {}
         names = {p.name for p in self.template.params}
         taken: list[tuple[int, int]] = []
-        counts = [
-            options.Option(options.counted_param(p.name), p.name, options.count)
-            for p in self.template.params
-            if p.type == "integer"
-        ]
-        for option in (*options.OPTIONS.get(self.template.id, ()), *counts):
+        generic = options.generic_options(self.template.params)
+        for option in (*options.OPTIONS.get(self.template.id, ()), *generic):
             if option.param is not None and option.param not in names:
                 continue
             for match in re.finditer(option.pattern, ctx.text):
@@ -119,14 +123,18 @@ class StarterFamily(Family):
                 after = ctx.text[m.q.end :]
                 if m.used or m.q.is_group or m.q.thread or not re.match(rf"\s*(?:[a-z-]+\s)?{noun}\b", after):
                     continue
-                ctx.take_span(m.q.start, m.q.end)
+                noun_end = m.q.end + re.match(rf"\s*(?:[a-z-]+\s)?{noun}\b", after).end()
+                ctx.take_span(m.q.start, noun_end)
                 out[name] = m.q.value
                 ctx.understood.append(f"{name} = {m.q.value:g} mm from '{ctx.text[m.q.start : m.q.end]}'")
                 break
 
     def _group(self, ctx: Context, out: dict[str, Any]) -> None:
         """'100x60x40' → the starter's size params in order."""
-        names = [n for n in options.GROUPS.get(self.template.id, ()) if n not in out]
+        params = {p.name for p in self.template.params}
+        box = ("length", "width", "height")
+        order = options.GROUPS.get(self.template.id) or (box if params >= set(box) else ())
+        names = [n for n in order if n not in out]
         if not names:
             return
         kinds = {p.name: p.type for p in self.template.params}
