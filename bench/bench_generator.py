@@ -26,6 +26,8 @@ sys.path.insert(0, str(REPO))
 
 from printforge.generator.v1 import generator_pb2 as pb  # noqa: E402
 from printforge.generator.v1 import generator_pb2_grpc as pb_grpc  # noqa: E402
+from printforge.runtime.config import Settings  # noqa: E402
+from printforge.runtime.service_token import METADATA_KEY, mint  # noqa: E402
 from tests.integration.mesh import start_mesh  # noqa: E402
 
 WARMUP = 3
@@ -69,6 +71,8 @@ def main() -> None:
     )
     try:
         headers = {"Authorization": f"Bearer {mesh.create_key('bench')}"}
+        token_key = Settings.from_env(mesh.env).service_token_keys["generator"]
+        method = "/printforge.generator.v1.GeneratorService/CreateGeneration"
         with grpc.insecure_channel(mesh.addr("generator")) as channel:
             stub = pb_grpc.GeneratorServiceStub(channel)
 
@@ -78,6 +82,7 @@ def main() -> None:
                         owner="bench-grpc", starter_id="phone_stand", params_json=f'{{"width": {width(i)}}}'
                     ),
                     timeout=120,
+                    metadata=((METADATA_KEY, mint(token_key, "gateway", method)),),
                 )
                 assert not reply.cached and set(reply.generation.files) >= {"step", "stl", "glb", "3mf"}
                 assert '"healthy"' in reply.generation.analysis_json

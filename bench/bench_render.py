@@ -21,7 +21,8 @@ import cadquery as cq
 from cadquery.occ_impl.exporters.assembly import exportGLTF
 
 from services.generator.catalog import get_template
-from services.generator.render import render, single_solid
+from services.generator.render import render
+from services.generator.solids import single_solid
 from services.printability.analyze import analyze
 from services.printability.mesh_io import load_mesh
 

@@ -6,9 +6,10 @@ cd "$(dirname "$0")/.."
 profile="${1:-runtime}"
 
 # Debian packages: a Python 3.11 venv; OpenGL/X libraries that cadquery-ocp, open3d and pymeshlab
-# load at import; libusb for open3d; fonts are shipped in the repository.
+# load at import; libusb for open3d; fonts are shipped in the repository; prusa-slicer for the
+# print-prep print-time estimate (its CLI slices headless, no display needed).
 apt_packages=(python3-venv python3-dev libgl1 libglu1-mesa libxrender1 libxext6 libsm6 libxi6 libxxf86vm1
-              libusb-1.0-0 libgomp1)
+              libusb-1.0-0 libgomp1 prusa-slicer)
 missing=()
 for pkg in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

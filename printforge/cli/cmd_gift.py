@@ -54,7 +54,8 @@ def handle(args: argparse.Namespace) -> int:
 
     from services.generator.catalog import UnknownTemplateError
     from services.generator.manifest import ParamError
-    from services.generator.render import GeometryError, render
+    from services.generator.render import render
+    from services.generator.solids import GeometryError
 
     try:
         result = render("gift", args.template, config, formats=(fmt,))

@@ -1,4 +1,8 @@
-"""`printforge migrate`: apply every service's pending schema migrations (a Kubernetes Job runs it)."""
+"""`printforge migrate`: apply every service's pending schema migrations ahead of time.
+
+For a local data dir or maintenance: each service also migrates its own tables at start-up,
+which is all Kubernetes relies on (there is no migration Job).
+"""
 
 from __future__ import annotations
 

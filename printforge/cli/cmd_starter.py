@@ -38,7 +38,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def handle(args: argparse.Namespace) -> int:
     from services.generator.catalog import UnknownTemplateError, get_template
     from services.generator.manifest import ParamError
-    from services.generator.render import GeometryError, render
+    from services.generator.render import render
+    from services.generator.solids import GeometryError
 
     fmt = EXTENSIONS.get(args.output.suffix.lower())
     if fmt is None:

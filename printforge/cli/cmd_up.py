@@ -54,7 +54,7 @@ def _run(args: argparse.Namespace) -> int:
     from printforge.runtime.config import Settings
 
     started = time.monotonic()
-    settings = Settings.from_env()  # validates the environment and creates the data dir and signing key
+    settings = Settings.from_env()  # validates the environment; creates the data dir, signing and token keys
     env = {**os.environ, "PRINTFORGE_DATA_DIR": str(settings.data_dir), "PYTHONUNBUFFERED": "1"}
     url = settings.public_url or f"http://{settings.bind_host}:{settings.http_port}"
     manager = Manager(Printer(sys.stdout))

@@ -8,33 +8,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO
 from urllib.parse import urlparse
 
+from printforge.runtime.blob_keys import CHUNK_BYTES, BlobNotFound, BlobReader, BlobStore, safe_key
 
-class BlobNotFound(KeyError):
-    """No blob under that key; a KeyError so callers may treat a store like a mapping."""
-
-
-class BlobStore(Protocol):
-    def put(self, key: str, data: bytes) -> None: ...
-    def get(self, key: str) -> bytes: ...
-    def delete_prefix(self, prefix: str) -> None: ...
-    def exists(self, key: str) -> bool: ...
-
-
-def _safe_key(key: str) -> str:
-    """The key itself if it is a plain relative path; ValueError otherwise, in every backend.
-
-    Refusing `..`, `.`, empty segments and absolute keys keeps a directory store inside its
-    root, and refusing them in S3 too keeps both backends interchangeable. NUL cannot be in a
-    file name, so it is refused everywhere rather than only on disk.
-    """
-    parts = key.split("/")
-    if not key or key.startswith("/") or "\0" in key or any(p in ("", ".", "..") for p in parts):
-        raise ValueError(f"invalid blob key {key!r}")
-    return key
+__all__ = ["CHUNK_BYTES", "BlobNotFound", "BlobReader", "BlobStore", "DirectoryBlobStore", "open_blob_store"]
 
 
 class DirectoryBlobStore:
@@ -45,7 +26,7 @@ class DirectoryBlobStore:
         self.root.mkdir(parents=True, exist_ok=True)
 
     def _path(self, key: str) -> Path:
-        return self.root / _safe_key(key)
+        return self.root / safe_key(key)
 
     def put(self, key: str, data: bytes) -> None:
         path = self._path(key)
@@ -66,6 +47,13 @@ class DirectoryBlobStore:
             # A prefix of other keys (a directory) or a path through a blob is no blob, as in S3.
             raise BlobNotFound(key) from exc
 
+    def open(self, key: str) -> BlobReader:
+        try:
+            fh = self._path(key).open("rb")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError) as exc:
+            raise BlobNotFound(key) from exc
+        return BlobReader(os.fstat(fh.fileno()).st_size, _file_chunks(fh))
+
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()
 
@@ -81,6 +69,12 @@ class DirectoryBlobStore:
                 else:
                     path.unlink()
             base.rmdir()
+
+
+def _file_chunks(fh: BinaryIO) -> Iterator[bytes]:
+    with fh:
+        while chunk := fh.read(CHUNK_BYTES):
+            yield chunk
 
 
 def open_blob_store(location: str, *, s3_endpoint_url: str | None = None) -> BlobStore:

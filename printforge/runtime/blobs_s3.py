@@ -1,15 +1,16 @@
 """S3 (or any S3-compatible server) blob backend, for deployments on several machines.
 
 It keeps the DirectoryBlobStore's contract (tests/runtime/test_blobs.py runs both): keys are
-checked by the same `_safe_key`, a missing key is BlobNotFound, and a prefix is a path prefix
+checked by the same `blob_keys.safe_key`, a missing key is BlobNotFound, and a prefix is a path prefix
 (`a/b` covers `a/b` and `a/b/...`, never `a/bc`), as a directory tree would have it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
-from printforge.runtime.blobs import BlobNotFound, _safe_key
+from printforge.runtime.blob_keys import CHUNK_BYTES, BlobNotFound, BlobReader, safe_key
 
 _MISSING = {"404", "NoSuchKey", "NotFound"}
 
@@ -25,7 +26,7 @@ class S3BlobStore:
         self.client = client or boto3.client("s3", endpoint_url=endpoint_url)
 
     def _key(self, key: str) -> str:
-        key = _safe_key(key)
+        key = safe_key(key)
         return f"{self.prefix}/{key}" if self.prefix else key
 
     def put(self, key: str, data: bytes) -> None:
@@ -36,6 +37,13 @@ class S3BlobStore:
             return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"].read()
         except self.client.exceptions.NoSuchKey as exc:
             raise BlobNotFound(key) from exc
+
+    def open(self, key: str) -> BlobReader:
+        try:
+            reply = self.client.get_object(Bucket=self.bucket, Key=self._key(key))
+        except self.client.exceptions.NoSuchKey as exc:
+            raise BlobNotFound(key) from exc
+        return BlobReader(int(reply["ContentLength"]), _body_chunks(reply["Body"]))
 
     def exists(self, key: str) -> bool:
         """Only a 404 means "no blob": a denied or broken request raises instead of reading as absent."""
@@ -64,3 +72,11 @@ class S3BlobStore:
                     f"could not delete {len(reply['Errors'])} blob(s) under {prefix!r}: "
                     f"{first.get('Key')}: {first.get('Code')} {first.get('Message')}"
                 )
+
+
+def _body_chunks(body: Any) -> Iterator[bytes]:
+    """botocore's StreamingBody in CHUNK_BYTES pieces, closed at the end so its connection is reused."""
+    try:
+        yield from body.iter_chunks(CHUNK_BYTES)
+    finally:
+        body.close()

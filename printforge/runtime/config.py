@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from printforge.runtime.grpc_tls import GrpcTls
+
 SERVICES = ("auth", "generator", "printability")
 """gRPC services in port order: service i listens on PRINTFORGE_GRPC_PORT_BASE + i."""
 
@@ -48,6 +50,16 @@ def max_model_bytes_from_env(env: Mapping[str, str] | None = None) -> int:
     return _int(os.environ if env is None else env, "PRINTFORGE_MAX_MODEL_BYTES", DEFAULT_MAX_MODEL_BYTES)
 
 
+def slicer_path_from_env(env: Mapping[str, str] | None = None) -> str:
+    """PRINTFORGE_SLICER_PATH alone (the PrusaSlicer binary), for the CLI, which builds no Settings."""
+    return (os.environ if env is None else env).get("PRINTFORGE_SLICER_PATH") or "prusa-slicer"
+
+
+def slicer_timeout_from_env(env: Mapping[str, str] | None = None) -> float:
+    """PRINTFORGE_SLICER_TIMEOUT_S alone: how long one slicer run may take."""
+    return _float(os.environ if env is None else env, "PRINTFORGE_SLICER_TIMEOUT_S", 120.0)
+
+
 def data_url_request_bytes(max_file_bytes: int) -> int:
     """Largest request body that carries a max-size file as a base64 data: URL, plus 64 KiB.
 
@@ -62,16 +74,16 @@ def describe_bytes(n: int) -> str:
     return f"{n // MIB} MB" if n >= MIB and n % MIB == 0 else f"{n} bytes"
 
 
-def _signing_key(env: Mapping[str, str], data_dir: Path) -> bytes:
-    """The HMAC key for signed URLs: from the environment, else one persisted in the data dir.
+def _key_from_env_or_file(env: Mapping[str, str], name: str, path: Path) -> bytes:
+    """An HMAC key from `name` in the environment, else one persisted at `path` (created once, 0600).
 
-    Persisting it lets every local process (and a restart) verify URLs the others signed.
+    Persisting it lets every local process (and a restart) share the key with no set-up: the
+    signing key verifies URLs the others signed, a service token key opens calls between them.
     """
-    raw = env.get("PRINTFORGE_SIGNING_KEY")
+    raw = env.get(name)
     if raw:
         return raw.encode()
-    path = data_dir / "signing.key"
-    data_dir.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
@@ -79,6 +91,26 @@ def _signing_key(env: Mapping[str, str], data_dir: Path) -> bytes:
     with os.fdopen(fd, "w") as fh:
         fh.write(secrets.token_urlsafe(48))
     return path.read_bytes().strip()
+
+
+def service_token_key_var(service: str) -> str:
+    """The variable holding the HMAC key of calls INTO `service` (see service_token.py)."""
+    return f"PRINTFORGE_SERVICE_TOKEN_KEY_{service.upper()}"
+
+
+def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, got {raw!r}")
+
+
+def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (env.get(name) or "").split(",") if item.strip())
 
 
 @dataclass(frozen=True)
@@ -93,6 +125,13 @@ class Settings:
     public_url: str | None
     service_addrs: Mapping[str, str]
     signing_key: bytes = field(repr=False)
+    # HMAC key of calls into each gRPC service (service_token.py); a process uses only the
+    # keys of the services it serves or calls, and in Kubernetes is given only those.
+    service_token_keys: Mapping[str, bytes] = field(repr=False)
+    grpc_tls: GrpcTls | None
+    grpc_reflection: bool
+    # Peers (IPs or CIDRs) whose X-Forwarded-Proto/-For the gateway believes: Envoy's pods.
+    trusted_proxies: tuple[str, ...]
     blob_url: str | None
     s3_endpoint_url: str | None
     log_level: str
@@ -109,6 +148,9 @@ class Settings:
     # PENDING + IN_PROGRESS analyze/repair tasks one owner may hold (the seeds' 429); 0 = no cap.
     max_pending_tasks: int
     rpc_timeout_s: float
+    # PrusaSlicer binary and per-run time limit of print-prep's print-time estimate.
+    slicer_path: str = "prusa-slicer"
+    slicer_timeout_s: float = 120.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -131,7 +173,16 @@ class Settings:
             http_port=_int(env, "PRINTFORGE_HTTP_PORT", 8080),
             public_url=env.get("PRINTFORGE_PUBLIC_URL") or None,
             service_addrs=addrs,
-            signing_key=_signing_key(env, data_dir),
+            signing_key=_key_from_env_or_file(env, "PRINTFORGE_SIGNING_KEY", data_dir / "signing.key"),
+            service_token_keys={
+                name: _key_from_env_or_file(
+                    env, service_token_key_var(name), data_dir / "service-tokens" / f"{name}.key"
+                )
+                for name in SERVICES
+            },
+            grpc_tls=GrpcTls.from_env(env),
+            grpc_reflection=_flag(env, "PRINTFORGE_GRPC_REFLECTION", True),
+            trusted_proxies=_list(env, "PRINTFORGE_TRUSTED_PROXIES"),
             blob_url=env.get("PRINTFORGE_BLOB_URL") or None,
             s3_endpoint_url=env.get("PRINTFORGE_S3_ENDPOINT_URL") or None,
             log_level=(env.get("PRINTFORGE_LOG_LEVEL") or "INFO").upper(),
@@ -147,6 +198,8 @@ class Settings:
             max_model_bytes=max_model_bytes_from_env(env),
             max_pending_tasks=_int(env, "PRINTFORGE_MAX_PENDING_TASKS", 20),
             rpc_timeout_s=_float(env, "PRINTFORGE_RPC_TIMEOUT_S", 30.0),
+            slicer_path=slicer_path_from_env(env),
+            slicer_timeout_s=slicer_timeout_from_env(env),
         )
 
     def database_url_for(self, service: str) -> str:

@@ -1,7 +1,8 @@
-"""Bootstrap for every gRPC service: health, reflection, metrics, graceful shutdown.
+"""Bootstrap for every gRPC service: caller authentication, TLS, health, reflection, metrics, shutdown.
 
 A service hands over its servicers and its start/stop hooks; this module owns the rest,
-so every service behaves the same under Kubernetes probes, Prometheus and SIGTERM.
+so every service behaves the same under Kubernetes probes, Prometheus and SIGTERM, and none
+can be started without refusing callers that are not printforge services (service_token.py).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
-from printforge.runtime.config import MIB, data_url_request_bytes, max_model_bytes_from_env
+from printforge.runtime.config import MIB, Settings, data_url_request_bytes, max_model_bytes_from_env
 from printforge.runtime.gc_pauses import freeze_startup_objects
 from printforge.runtime.grpc_metrics import MetricsInterceptor
+from printforge.runtime.grpc_tls import GrpcTls
+from printforge.runtime.service_token import ServiceTokenServerInterceptor
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,20 @@ class ServiceSpec:
     on_stop: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ServerOptions:
+    """How a server admits callers: the key their tokens are signed with, TLS, reflection."""
+
+    token_key: bytes = field(repr=False)
+    tls: GrpcTls | None = None
+    # Lists the services to any caller (grpcurl); off in production (PRINTFORGE_GRPC_REFLECTION).
+    reflection: bool = True
+
+    @classmethod
+    def for_service(cls, settings: Settings, service: str) -> ServerOptions:
+        return cls(settings.service_token_keys[service], settings.grpc_tls, settings.grpc_reflection)
+
+
 class RunningServer:
     """A started server: its port, its health servicer and the means to stop it."""
 
@@ -76,10 +93,11 @@ class RunningServer:
         await self.server.stop(grace_s)
 
 
-async def start_server(spec: ServiceSpec, host: str, port: int) -> RunningServer:
+async def start_server(spec: ServiceSpec, host: str, port: int, options: ServerOptions) -> RunningServer:
     limit = max_message_bytes()
     server = grpc.aio.server(
-        interceptors=[MetricsInterceptor()],
+        # Metrics outermost, so refused calls are counted (as Unauthenticated) too.
+        interceptors=[MetricsInterceptor(), ServiceTokenServerInterceptor(options.token_key)],
         options=[
             ("grpc.max_receive_message_length", limit),
             ("grpc.max_send_message_length", limit),
@@ -88,10 +106,14 @@ async def start_server(spec: ServiceSpec, host: str, port: int) -> RunningServer
     names = list(spec.register(server))
     health_servicer = health.aio.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
-    reflection.enable_server_reflection(
-        [*names, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME], server
-    )
-    bound = server.add_insecure_port(f"{host}:{port}")
+    if options.reflection:
+        health_name = health_pb2.DESCRIPTOR.services_by_name["Health"].full_name
+        reflection.enable_server_reflection([*names, health_name, reflection.SERVICE_NAME], server)
+    address = f"{host}:{port}"
+    if options.tls is not None:
+        bound = server.add_secure_port(address, options.tls.server_credentials())
+    else:
+        bound = server.add_insecure_port(address)
     if bound == 0:
         raise OSError(f"cannot bind gRPC port {host}:{port}")
     for hook in spec.on_start:
@@ -103,11 +125,13 @@ async def start_server(spec: ServiceSpec, host: str, port: int) -> RunningServer
     return RunningServer(server, bound, health_servicer, spec)
 
 
-async def serve_forever(spec: ServiceSpec, host: str, port: int, metrics_port: int | None) -> None:
+async def serve_forever(
+    spec: ServiceSpec, host: str, port: int, metrics_port: int | None, options: ServerOptions
+) -> None:
     """Run until SIGTERM or SIGINT, then shut down gracefully."""
     if metrics_port:
         start_http_server(metrics_port, addr=host)
-    running = await start_server(spec, host, port)
+    running = await start_server(spec, host, port, options)
     freeze_startup_objects()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

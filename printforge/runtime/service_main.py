@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable
 
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import ServiceSpec, serve_forever
+from printforge.runtime.grpc_server import ServerOptions, ServiceSpec, serve_forever
 from printforge.runtime.logs import configure_logging
 
 
@@ -20,5 +20,6 @@ def run_grpc_service(service: str, build_spec: Callable[[Settings], ServiceSpec]
             settings.bind_host,
             settings.grpc_port_for(service),
             settings.metrics_port_for(service),
+            ServerOptions.for_service(settings, service),
         )
     )

@@ -46,6 +46,8 @@ class QuotaDecision:
     limit: int
     remaining: int
     reset_seconds: int
+    # How many requests this answer counted (0 when refused; more than 1 for a gateway's lease).
+    granted: int = 1
 
 
 def rules_from_settings(settings: Settings) -> dict[Bucket, QuotaRule]:
@@ -68,11 +70,15 @@ def reset_seconds(now_ms: int, window_s: int) -> int:
     return max(1, -(-(end_ms - now_ms) // 1000))
 
 
-def decide(rule: QuotaRule, count_after: int | None, now_ms: int) -> QuotaDecision:
-    """The answer for one request, given the window's count including it (None: denied, not counted)."""
+def decide(rule: QuotaRule, count_after: int | None, now_ms: int, granted: int = 1) -> QuotaDecision:
+    """The answer given the window's count including the `granted` requests (None: denied, not counted)."""
     reset = reset_seconds(now_ms, rule.window_s)
     if count_after is None:
-        return QuotaDecision(allowed=False, limit=rule.limit, remaining=0, reset_seconds=reset)
+        return QuotaDecision(allowed=False, limit=rule.limit, remaining=0, reset_seconds=reset, granted=0)
     return QuotaDecision(
-        allowed=True, limit=rule.limit, remaining=max(0, rule.limit - count_after), reset_seconds=reset
+        allowed=True,
+        limit=rule.limit,
+        remaining=max(0, rule.limit - count_after),
+        reset_seconds=reset,
+        granted=granted,
     )

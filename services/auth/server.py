@@ -32,6 +32,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+# A lease larger than this would only hide more requests from the other gateway replicas.
+MAX_QUOTA_COUNT = 1000
+
 _BUCKETS = {
     auth_pb2.QUOTA_BUCKET_REQUESTS: Bucket.REQUESTS,
     auth_pb2.QUOTA_BUCKET_CHAT: Bucket.CHAT,
@@ -120,12 +123,17 @@ class AuthServicer(auth_pb2_grpc.AuthServiceServicer):
         bucket = _BUCKETS.get(request.bucket)
         if bucket is None:
             await context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"unknown quota bucket {request.bucket}")
-        decision = await _call(context, self._store.consume_quota, request.key_id, bucket)
+        if request.count < 0 or request.count > MAX_QUOTA_COUNT:
+            message = f"quota count must be 0..{MAX_QUOTA_COUNT}, got {request.count}"
+            await context.abort(grpc.StatusCode.INVALID_ARGUMENT, message)
+        count = max(1, request.count)
+        decision = await _call(context, self._store.consume_quota, request.key_id, bucket, count)
         return auth_pb2.ConsumeQuotaResponse(
             allowed=decision.allowed,
             limit=decision.limit,
             remaining=decision.remaining,
             reset_seconds=decision.reset_seconds,
+            granted=decision.granted,
         )
 
 

@@ -308,25 +308,29 @@ class AuthStore:
         """The counting statement, built once (SQLAlchemy caches its compiled form by structure).
 
         `INSERT INTO windows SELECT ... FROM api_keys WHERE id = :key AND revoked_at_ms IS NULL
-        ON CONFLICT DO UPDATE SET count = count + 1 WHERE count < :limit RETURNING count`: the
-        revocation check and the count are one statement in one transaction, so a key revoked a
-        moment earlier is never counted, and a request costs one round trip and one commit.
+        AND :n <= :limit ON CONFLICT DO UPDATE SET count = count + :n WHERE count + :n <= :limit
+        RETURNING count`: the revocation check and the count are one statement in one
+        transaction, so a key revoked a moment earlier is never counted, and a request costs one
+        round trip and one commit. `:n` tokens are taken in full or not at all.
         """
         live_key = sa.select(
             sa.bindparam("key_id", type_=sa.String),
             sa.bindparam("bucket", type_=sa.String),
             sa.bindparam("window_start_ms", type_=sa.BigInteger),
-            sa.literal(1, sa.Integer),
+            sa.bindparam("n", type_=sa.Integer),
         ).where(
-            api_keys.c.id == sa.bindparam("live_key_id", type_=sa.String), api_keys.c.revoked_at_ms.is_(None)
+            api_keys.c.id == sa.bindparam("live_key_id", type_=sa.String),
+            api_keys.c.revoked_at_ms.is_(None),
+            sa.bindparam("first_n", type_=sa.Integer) <= sa.bindparam("first_limit", type_=sa.Integer),
         )
         return (
             self._insert(quota_windows)
             .from_select(["key_id", "bucket", "window_start_ms", "count"], live_key)
             .on_conflict_do_update(
                 index_elements=["key_id", "bucket", "window_start_ms"],
-                set_={"count": quota_windows.c.count + 1},
-                where=quota_windows.c.count < sa.bindparam("limit", type_=sa.Integer),
+                set_={"count": quota_windows.c.count + sa.bindparam("add_n", type_=sa.Integer)},
+                where=quota_windows.c.count + sa.bindparam("check_n", type_=sa.Integer)
+                <= sa.bindparam("limit", type_=sa.Integer),
             )
             .returning(quota_windows.c.count)
         )
@@ -336,30 +340,45 @@ class AuthStore:
         with self._engine.connect() as conn:
             return conn.execute(query).first() is not None
 
-    def consume_quota(self, key_id: str, bucket: Bucket) -> QuotaDecision:
-        """Counts one request against the key's current window of `bucket`, unless that is full.
+    def consume_quota(self, key_id: str, bucket: Bucket, count: int = 1) -> QuotaDecision:
+        """Counts `count` requests against the key's current window of `bucket`, unless that overflows it.
 
-        No row back means the window is full or the key is not live; only then is the key looked
-        up again, to tell the two apart (the rare path pays for the distinction, not every request).
+        A gateway takes several at once to serve a busy key from a local lease (see the gateway's
+        quota_leases.py); when fewer than `count` are left, one is taken, so the last requests of a
+        window are still served one by one. No row back means the window is full or the key is
+        not live; only then is the key looked up again, to tell the two apart (the rare path pays
+        for the distinction, not every request).
         """
+        if count < 1:
+            raise InvalidArgumentError(f"quota count must be >= 1, got {count}")
         rule = self._rules[bucket]
         now = self._clock()
-        count: int | None = None
-        if rule.limit > 0:
-            params = {
-                "key_id": key_id,
-                "live_key_id": key_id,
-                "bucket": bucket.value,
-                "window_start_ms": window_start_ms(now, rule.window_s),
-                "limit": rule.limit,
-            }
-            with self._engine.begin() as conn:
-                count = conn.execute(self._consume, params).scalar_one_or_none()
-        if count is None and not self._is_live(key_id):
+        counted: int | None = None
+        granted = 0
+        for n in dict.fromkeys((count, 1)) if rule.limit > 0 else ():
+            counted = self._count(key_id, bucket, window_start_ms(now, rule.window_s), rule.limit, n)
+            if counted is not None:
+                granted = n
+                break
+        if counted is None and not self._is_live(key_id):
             # A gateway may still hold the key in its short principal cache: this is an auth failure.
             raise UnauthenticatedError(f"API key {key_id!r} not found or revoked")
         self._maybe_prune(now)
-        return decide(rule, count, now)
+        return decide(rule, counted, now, granted)
+
+    def _count(self, key_id: str, bucket: Bucket, window_ms: int, limit: int, n: int) -> int | None:
+        """The window's count after adding `n`, or None when that would pass `limit` (nothing added)."""
+        params = {
+            "key_id": key_id,
+            "live_key_id": key_id,
+            "bucket": bucket.value,
+            "window_start_ms": window_ms,
+            "limit": limit,
+            "first_limit": limit,
+            **dict.fromkeys(("n", "first_n", "add_n", "check_n"), n),
+        }
+        with self._engine.begin() as conn:
+            return conn.execute(self._consume, params).scalar_one_or_none()
 
     def prune_windows(self) -> int:
         """Deletes windows that have ended; returns how many rows went."""

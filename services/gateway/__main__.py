@@ -9,6 +9,7 @@ from printforge.runtime.config import Settings
 from printforge.runtime.gc_pauses import freeze_startup_objects
 from printforge.runtime.logs import configure_logging
 from services.gateway.app import create_app
+from services.gateway.proxies import server_config
 
 
 def main() -> None:
@@ -20,14 +21,7 @@ def main() -> None:
         start_http_server(settings.metrics_port, addr=settings.bind_host)
     app = create_app(settings)
     freeze_startup_objects()
-    uvicorn.run(
-        app,
-        host=settings.bind_host,
-        port=settings.http_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    uvicorn.Server(server_config(app, settings)).run()
 
 
 if __name__ == "__main__":

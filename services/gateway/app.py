@@ -14,6 +14,7 @@ from services.gateway.clients import ServiceClients
 from services.gateway.errors import install_error_handlers
 from services.gateway.http_metrics import HttpMetricsMiddleware
 from services.gateway.principal import PrincipalCache
+from services.gateway.quota_leases import QuotaLeases
 from services.gateway.routes import files, generations, keys, makistry, ops, print_tasks, webhooks
 
 DESCRIPTION = """printforge REST API: the Meshy printability APIs (`/openapi/v1/print/...`), the Meshra
@@ -61,6 +62,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.settings = settings
     app.state.blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
     app.state.principal_cache = PrincipalCache(settings.auth_cache_ttl_s)
+    app.state.quota_leases = QuotaLeases()
     install_error_handlers(app)
     for router in (
         print_tasks.analyze_router,

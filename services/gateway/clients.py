@@ -16,7 +16,7 @@ from printforge.auth.v1 import auth_pb2_grpc
 from printforge.generator.v1 import generator_pb2_grpc
 from printforge.printability.v1 import printability_pb2_grpc
 from printforge.runtime.config import SERVICES, Settings
-from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_channels import open_service_channel
 
 T = TypeVar("T")
 
@@ -31,9 +31,7 @@ class ServiceClients:
 
     @classmethod
     def connect(cls, settings: Settings) -> ServiceClients:
-        channels = {
-            name: open_channel(settings.service_addrs[name], settings.max_model_bytes) for name in SERVICES
-        }
+        channels = {name: open_service_channel(settings, name, caller="gateway") for name in SERVICES}
         return cls(
             channels=channels,
             auth=auth_pb2_grpc.AuthServiceStub(channels["auth"]),

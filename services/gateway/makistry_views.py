@@ -15,6 +15,7 @@ from typing import Any
 
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.tasks import failure_codes
+from services.gateway.printability_summary import printability_summary
 
 OUTPUT_FORMATS = ("STEP", "STL", "GLB", "3MF")
 DEFAULT_OUTPUT_FORMAT = "STEP"
@@ -81,4 +82,5 @@ def job_object(generation: pb.Generation, sign: Callable[[str], str]) -> dict[st
         "error_message": error_message if failed else None,
         "created_at": iso_ms(generation.created_at_ms),
         "updated_at": iso_ms(generation.updated_at_ms),
+        "printability": printability_summary(generation) if status == "success" else None,
     }

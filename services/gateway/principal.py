@@ -3,7 +3,8 @@
 A bearer key is resolved by the auth service and cached for a short time (a revoked key
 stops working within the TTL, 2 s by default, well inside the promised 5 s). Every request
 is then counted by the auth service, whose database is shared by all gateway replicas, so
-the per-minute limit holds however many gateways run.
+the per-minute limit holds however many gateways run (a busy key's requests are counted in
+short-lived batches: quota_leases.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from fastapi import Request, Response
 
 from printforge.auth.v1 import auth_pb2
 from services.gateway.errors import ApiError, from_grpc
+from services.gateway.quota_leases import QuotaAnswer
 
 T = TypeVar("T")
 
@@ -79,18 +81,34 @@ async def authenticate(request: Request) -> Principal:
     return principal
 
 
-async def consume(request: Request, response: Response, principal: Principal, bucket: int) -> None:
-    """Count the request against a quota bucket; 429 with Retry-After when it is used up."""
+async def _ask_auth(request: Request, key_id: str, bucket: int, count: int) -> QuotaAnswer:
     clients = request.app.state.clients
     try:
         reply = await clients.call(
-            clients.auth.ConsumeQuota, auth_pb2.ConsumeQuotaRequest(key_id=principal.key_id, bucket=bucket)
+            clients.auth.ConsumeQuota,
+            auth_pb2.ConsumeQuotaRequest(key_id=key_id, bucket=bucket, count=count),
         )
     except grpc.aio.AioRpcError as exc:
         # A key revoked while still in the principal cache: refused at once, not after the TTL.
         if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
             raise ApiError(401, "Invalid or revoked API key") from None
         raise from_grpc(exc) from None
+    return QuotaAnswer(reply.allowed, reply.limit, reply.remaining, reply.reset_seconds, reply.granted)
+
+
+async def consume(request: Request, response: Response, principal: Principal, bucket: int) -> None:
+    """Count the request against a quota bucket; 429 with Retry-After when it is used up.
+
+    The per-minute bucket goes through the gateway's quota leases (a busy key is counted in
+    batches, see quota_leases.py); the daily chat bucket is counted call by call.
+    """
+    key_id = principal.key_id
+    if bucket == auth_pb2.QUOTA_BUCKET_REQUESTS:
+        reply = await request.app.state.quota_leases.consume(
+            key_id, lambda n: _ask_auth(request, key_id, bucket, n)
+        )
+    else:
+        reply = await _ask_auth(request, key_id, bucket, 1)
     headers = {
         "RateLimit-Limit": str(reply.limit),
         "RateLimit-Remaining": str(max(0, reply.remaining)),

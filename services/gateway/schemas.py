@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 
 class ErrorDetail(BaseModel):
@@ -18,10 +18,24 @@ class ErrorBody(BaseModel):
 
 
 class CreatePrintTaskRequest(BaseModel):
-    input_task_id: str | None = Field(None, description="A SUCCEEDED task you own; takes priority.")
+    input_task_id: str | None = Field(
+        None,
+        description="A SUCCEEDED task you own, takes priority: an analyze/repair task, a generation, chat "
+        "result or Makistry job (its latest version, or version N as <id>@v<N>).",
+    )
     model_url: str | None = Field(None, description="http(s) or data: URL of the model (max 100 MB).")
     unit: str | None = Field(None, description="Unit of unit-less formats: mm (default), cm, m, in.")
-    printer: str | None = Field(None, description="Analyze only: printer name for the build-volume check.")
+    printer: str | None = Field(
+        None, description="Analyze only: printer name for the build-volume check and print-prep."
+    )
+    material: str | None = Field(
+        None, description="Analyze only: PLA, PETG or ABS for print-prep's slicer estimate (default PLA)."
+    )
+    auto_orient: StrictBool | None = Field(
+        None,
+        description="Analyze: estimate the print in the least-support orientation. Repair: return the "
+        "repaired mesh turned to that orientation.",
+    )
 
 
 class CreateTaskResponse(BaseModel):
@@ -41,6 +55,10 @@ class PrintabilityMetrics(BaseModel):
 
 
 class Printability(BaseModel, extra="allow"):
+    """Meshy's printability block. printforge adds `extra` (bodies, size, overhang area, printer fit)
+    and, when the request names a printer or material or asks for auto_orient, `print_prep` (thin
+    walls, supports, auto-orient, PrusaSlicer's estimate; docs/print-prep.md)."""
+
     version: str = Field(alias="_version")
     status: str
     issue_count: int | None = None

@@ -26,7 +26,6 @@ import grpc
 
 from printforge.printability.v1 import printability_pb2_grpc as ppb_grpc
 from printforge.runtime.blobs import BlobNotFound, BlobStore
-from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.tasks.model import FAILED as TASK_FAILED
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.store import TaskStore
@@ -118,7 +117,7 @@ class Generations:
         blobs: BlobStore,
         pool: WorkerPool,
         *,
-        printability_addr: str,
+        printability_channel: Callable[[], grpc.aio.Channel],
         timeout_s: float,
         rpc_timeout_s: float,
         wake: Callable[[], None],
@@ -128,7 +127,7 @@ class Generations:
         self.tasks = tasks
         self.blobs = blobs
         self.pool = pool
-        self.printability_addr = printability_addr
+        self.printability_channel = printability_channel
         self.timeout_s = timeout_s
         self.rpc_timeout_s = rpc_timeout_s
         self.wake = wake
@@ -138,7 +137,7 @@ class Generations:
         self._printability: ppb_grpc.PrintabilityServiceStub | None = None
 
     async def start(self) -> None:
-        self._channel = open_channel(self.printability_addr)
+        self._channel = self.printability_channel()
         self._printability = ppb_grpc.PrintabilityServiceStub(self._channel)
 
     async def stop(self) -> None:
@@ -184,6 +183,20 @@ class Generations:
             )
         if gen.owner != owner:
             raise GenerationError(403, "Generation belongs to another user", "FORBIDDEN")
+        if gen.status == PROCESSING and gen.task_id:
+            gen = await self._reconcile(gen)
+        return gen
+
+    async def get_owned(self, owner: str, generation_id: str, version: int = 0) -> Generation:
+        """`get` for callers other than the owner's own views: another user's generation answers
+        404 "Generation not found" exactly as an unknown one does, so its existence never leaks."""
+        gen = await asyncio.to_thread(self.store.get, generation_id, version)
+        if gen is None or gen.owner != owner:
+            if version > 0 and await asyncio.to_thread(self.store.owner_of, generation_id) == owner:
+                raise GenerationError(
+                    404, f"generation {generation_id} has no version {version}", "VERSION_NOT_FOUND"
+                )
+            raise GenerationError(404, "Generation not found", "GENERATION_NOT_FOUND")
         if gen.status == PROCESSING and gen.task_id:
             gen = await self._reconcile(gen)
         return gen

@@ -62,7 +62,8 @@ def render_template(kind: str, template_id: str, values: dict[str, Any]) -> dict
     from services.generator.catalog import UnknownTemplateError
     from services.generator.export import ExportError
     from services.generator.manifest import ParamError
-    from services.generator.render import GeometryError, render
+    from services.generator.render import render
+    from services.generator.solids import GeometryError
 
     try:
         result = render(kind, template_id, values)
@@ -147,7 +148,7 @@ def _planner_failure(exc: Exception) -> TaskFailure:
 
 
 def _planned(result: Any) -> dict[str, Any]:
-    from services.generator.render import GeometryError, single_solid
+    from services.generator.solids import GeometryError, single_solid
 
     report_progress(60)
     try:
@@ -185,7 +186,7 @@ def image_part(data: bytes, kind: str, values: dict[str, Any]) -> dict[str, Any]
     """Image to CAD: trace PNG/JPEG bytes into a keychain, stencil, cookie cutter or lithophane."""
     from services.generator.image2cad import Image2CadError, ImageError, image_to_cad
     from services.generator.manifest import ParamError
-    from services.generator.render import GeometryError, single_solid
+    from services.generator.solids import GeometryError, single_solid
 
     try:
         result = image_to_cad(data, kind, values)

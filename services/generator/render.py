@@ -20,6 +20,7 @@ from OCP.BRepBndLib import BRepBndLib
 from services.generator import export
 from services.generator.catalog import get_template
 from services.generator.manifest import ParamError
+from services.generator.solids import GeometryError, single_solid
 
 FORMATS: tuple[str, ...] = ("step", "stl", "glb", "3mf", "png")
 _MESH_WRITERS: dict[str, Callable[[export.Mesh], bytes]] = {
@@ -28,10 +29,6 @@ _MESH_WRITERS: dict[str, Callable[[export.Mesh], bytes]] = {
     "3mf": export.threemf_bytes,
     "png": export.png_bytes,
 }
-
-
-class GeometryError(RuntimeError):
-    """The template built something that is not exactly one valid solid."""
 
 
 @dataclass(frozen=True)
@@ -49,20 +46,6 @@ class RenderResult:
     def size_mm(self) -> tuple[float, float, float]:
         x0, y0, z0, x1, y1, z1 = self.bbox_mm
         return (x1 - x0, y1 - y0, z1 - z0)
-
-
-def single_solid(built: cq.Workplane | cq.Shape) -> cq.Solid:
-    """Extract the one solid a build produced; raise GeometryError otherwise."""
-    shapes = built.vals() if isinstance(built, cq.Workplane) else [built]
-    solids = [solid for shape in shapes if isinstance(shape, cq.Shape) for solid in shape.Solids()]
-    if len(solids) != 1:
-        raise GeometryError(f"expected exactly one solid, the template built {len(solids)}")
-    solid = solids[0]
-    if not solid.isValid():
-        raise GeometryError("the built solid is not valid (OCCT BRepCheck failed)")
-    if solid.Volume() <= 0:
-        raise GeometryError("the built solid has no positive volume")
-    return solid
 
 
 def _is_cad_failure(exc: Exception) -> bool:

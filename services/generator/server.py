@@ -21,6 +21,7 @@ from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import open_blob_store
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
@@ -33,13 +34,15 @@ from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
 from services.generator.generations import GenerationError, Generations
 from services.generator.handlers import make_handlers
 from services.generator.proto import catalog_entry, generation_to_proto
-from services.generator.store import MIGRATIONS, SERVICE, Generation, GenerationStore
+from services.generator.store import COMPLETED, MIGRATIONS, SERVICE, Generation, GenerationStore
 from services.generator.webhooks import WebhookComponents, enqueue_generation_finished
 
 log = logging.getLogger(__name__)
 
 JOBS_PER_WORKER = 50
 WARM_MODULES = ("cadquery", "services.generator.render")
+# Formats GetPartMesh hands out: the STL the printability check measured, the GLB a repair reads.
+PART_MESH_FORMATS = ("stl", "glb")
 T = TypeVar("T")
 
 
@@ -142,6 +145,34 @@ class GeneratorServicer(pb_grpc.GeneratorServiceServicer):
             generations=[generation_to_proto(g) for g in gens[:limit]], next_page_token=next_token
         )
 
+    async def GetPartMesh(self, request, context):  # type: ignore[no-untyped-def]
+        """The blob key of a version's STL or GLB, for another service (printability's input_task_id).
+
+        Generated files are millimetres (STL, 3MF); the generation's own printability check
+        travels along so an analyze of it can answer at once.
+        """
+        owner = await self._owner(request, context)
+        if request.format not in PART_MESH_FORMATS:
+            await abort_http(
+                context,
+                400,
+                f"format must be one of {', '.join(PART_MESH_FORMATS)}, got {request.format!r}",
+                "INVALID_FORMAT",
+            )
+        gen = await self._call(
+            context, self.generations.get_owned(owner, request.generation_id, request.version)
+        )
+        key = gen.files.get(request.format, "") if gen.status == COMPLETED else ""
+        report = (gen.analysis or {}).get("printability")
+        return pb.GetPartMeshResponse(
+            version=gen.version,
+            status=gen.status,
+            blob_key=key,
+            filename=f"part.{request.format}",
+            unit="mm",
+            printability_json=json.dumps(report) if report else "",
+        )
+
     async def CreateWebhook(self, request, context):  # type: ignore[no-untyped-def]
         return await self.webhooks.rpc.create(request, context)
 
@@ -201,7 +232,7 @@ def build_spec(settings: Settings, *, webhook_policy: AddressPolicy = PUBLIC_ONL
         tasks,
         blobs,
         pool,
-        printability_addr=settings.service_addrs["printability"],
+        printability_channel=lambda: open_service_channel(settings, "printability", caller=SERVICE),
         timeout_s=settings.task_timeout_s,
         rpc_timeout_s=settings.rpc_timeout_s,
         wake=wake,

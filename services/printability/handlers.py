@@ -1,8 +1,12 @@
 """Task handlers of the printability service: they run in the service process, read the
-input blob, send the parsing and geometry work to a worker and store what comes back."""
+input blob, send the parsing and geometry work to a worker and store what comes back.
+
+Blob reads and writes block (S3 or disk), so they run in threads and the event loop keeps
+answering other RPCs meanwhile."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -10,6 +14,7 @@ from printforge.runtime.blobs import BlobNotFound, BlobStore
 from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
 from services.printability import jobs
 from services.printability.inputs import REPAIR_EXTENSIONS
+from services.printability.printprep.request import PrepRequest
 from services.printability.store import ANALYZE, REPAIR
 
 log = logging.getLogger(__name__)
@@ -18,9 +23,9 @@ log = logging.getLogger(__name__)
 PREVIEW_NAME = "preview.png"
 
 
-def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
+async def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
     try:
-        return blobs.get(ctx.task.input["blob_key"])
+        return await asyncio.to_thread(blobs.get, ctx.task.input["blob_key"])
     except BlobNotFound:
         raise TaskFailure("the uploaded model is no longer available in storage") from None
 
@@ -29,7 +34,7 @@ def _input_bytes(ctx: TaskContext, blobs: BlobStore) -> bytes:
 REPAIR_FORMATS = frozenset(ext.lstrip(".") for ext in REPAIR_EXTENSIONS)
 
 
-def _store_preview(ctx: TaskContext, blobs: BlobStore, output: jobs.RepairOutput) -> str | None:
+async def _store_preview(ctx: TaskContext, blobs: BlobStore, output: jobs.RepairOutput) -> str | None:
     """Store the repaired model's preview; its blob key, or None (logged) when there is none.
 
     The preview sits under the task's prefix, so deleting the task deletes it with the model.
@@ -42,32 +47,45 @@ def _store_preview(ctx: TaskContext, blobs: BlobStore, output: jobs.RepairOutput
         return None
     key = f"{REPAIR}/{ctx.task.id}/output/{PREVIEW_NAME}"
     try:
-        blobs.put(key, output.preview_png)
+        await asyncio.to_thread(blobs.put, key, output.preview_png)
     except Exception:  # a preview is a courtesy: storing it never fails the repair
         log.exception("storing the repair preview failed", extra={"task_id": ctx.task.id})
         return None
     return key
 
 
-def make_handlers(blobs: BlobStore) -> dict[str, Handler]:
+def make_handlers(
+    blobs: BlobStore, slicer_path: str = "prusa-slicer", slicer_timeout_s: float = 120.0
+) -> dict[str, Handler]:
+    """Handlers by task kind; the slicer settings serve print-prep's print-time estimate."""
+
     async def analyze(ctx: TaskContext) -> dict[str, Any]:
-        data = _input_bytes(ctx, blobs)
+        data = await _input_bytes(ctx, blobs)
         inp = ctx.task.input
+        printer = inp.get("printer") or None
+        prep = PrepRequest(
+            printer, inp.get("material") or None, bool(inp.get("auto_orient")), slicer_path, slicer_timeout_s
+        )
         report = await ctx.run_in_worker(
-            jobs.analyze_file, data, inp["filename"], inp.get("unit", "mm"), inp.get("printer") or None
+            jobs.analyze_file, data, inp["filename"], inp.get("unit", "mm"), printer, prep
         )
         return {"printability": report}
 
     async def repair(ctx: TaskContext) -> dict[str, Any]:
-        data = _input_bytes(ctx, blobs)
+        data = await _input_bytes(ctx, blobs)
         inp = ctx.task.input
         output: jobs.RepairOutput = await ctx.run_in_worker(
-            jobs.repair_file_with_preview, data, inp["filename"], inp.get("unit", "mm"), REPAIR_FORMATS
+            jobs.repair_file_with_preview,
+            data,
+            inp["filename"],
+            inp.get("unit", "mm"),
+            REPAIR_FORMATS,
+            bool(inp.get("auto_orient")),
         )
         key = f"{REPAIR}/{ctx.task.id}/output/model.{output.format}"
-        blobs.put(key, output.data)
+        await asyncio.to_thread(blobs.put, key, output.data)
         result: dict[str, Any] = {"model_blobs": {output.format: key}, "repair": output.report}
-        thumbnail = _store_preview(ctx, blobs, output)
+        thumbnail = await _store_preview(ctx, blobs, output)
         if thumbnail is not None:
             result["thumbnail_blob"] = thumbnail
         return result

@@ -2,13 +2,26 @@
 
 The Meshy seeds decide the status codes, so the checks happen at creation time: a bad,
 unsafe or oversized URL is a 400 before any task exists; input_task_id must be a UUID of a
-SUCCEEDED task of the caller (analyze answers 403 for another user's task, repair 404).
-An analyze of an analyzed task reuses its printability only when unit and printer match,
-since both change the report (volume scale, build-volume fit).
+SUCCEEDED task of the caller. It names a printability task or, asked of the generator over
+gRPC (generated_parts.py), a generation: a Meshra generation, chat result or Makistry job, at
+its latest version, or at version N written `<generation id>@v<N>`. Another user's id answers
+404 "Task not found" exactly as an unknown id does, for analyze too (the analyze seed's 403
+would tell a caller which ids exist).
+
+An analyze of an analyzed task reuses its printability only when unit, printer and the print-prep
+settings (material, auto_orient) match, since each changes the report (volume scale, build-volume
+fit, print_prep); a generation's own check (mm, no printer, no print-prep) is reused the same
+way. A generated part is millimetres whatever unit the request says; repair reads its GLB, so the
+repaired model is a GLB (the repair seed).
+
+Blob and database calls block, so they run in threads: the event loop keeps serving.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -16,15 +29,22 @@ from typing import Any
 from printforge.runtime.blobs import BlobStore
 from printforge.runtime.config import describe_bytes
 from printforge.runtime.safe_fetch import FetchError, FileTooLargeError, fetch_url
-from printforge.runtime.tasks.model import SUCCEEDED
+from printforge.runtime.tasks.model import SUCCEEDED, Task
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.url_policy import AddressPolicy, UnsafeURLError
+from services.printability.generated_parts import GeneratedParts, GeneratorUnavailable, PartNotFound
 from services.printability.printers import lookup_printer
 from services.printability.store import ANALYZE, REPAIR
+
+log = logging.getLogger(__name__)
 
 ANALYZE_EXTENSIONS = frozenset({".glb", ".gltf", ".obj", ".fbx", ".stl", ".ply", ".off", ".3mf"})
 REPAIR_EXTENSIONS = frozenset({".glb", ".stl", ".obj"})
 UNITS = ("mm", "cm", "m", "in")
+
+NOT_FOUND = "Task not found"
+MISSING_GLB = "Missing GLB: the referenced task has no GLB asset to repair"
+NO_LONGER_STORED = "The underlying model file is no longer available in storage"
 
 _MIME_EXTENSIONS = {
     "model/stl": ".stl",
@@ -55,6 +75,8 @@ class ResolvedInput:
     description: dict[str, Any]
     # The source task's printability, when analyzing an already analyzed task (ready at once).
     cached_result: dict[str, Any] | None = None
+    # The unit the file is known to be in (a generated part: mm); None keeps the request's.
+    unit: str | None = None
 
 
 def too_large_message(max_bytes: int) -> str:
@@ -78,14 +100,20 @@ async def resolve_input(
     input_task_id: str,
     store: TaskStore,
     blobs: BlobStore,
+    parts: GeneratedParts,
     max_bytes: int,
     unit: str = "mm",
     printer: str = "",
+    material: str = "",
+    auto_orient: bool = False,
     address_policy: AddressPolicy | None = None,
 ) -> ResolvedInput:
     """The input of a new task; input_task_id takes priority over model_url (the analyze seed)."""
     if input_task_id:
-        return _from_task(kind, owner, input_task_id, store, blobs, unit=unit, printer=printer)
+        prep = (material, auto_orient)
+        return await _from_task(
+            kind, owner, input_task_id, store, blobs, parts, unit=unit, printer=printer, prep=prep
+        )
     if not model_url:
         raise InputError(400, "Missing parameter: provide either input_task_id or model_url")
     allowed = ANALYZE_EXTENSIONS if kind == ANALYZE else REPAIR_EXTENSIONS
@@ -102,7 +130,7 @@ async def resolve_input(
         raise InputError(400, f"Cannot fetch model_url: {exc}") from None
     filename = _filename_for(fetched.filename, fetched.content_type)
     key = f"{kind}/inputs/{uuid.uuid4().hex}/{filename}"
-    blobs.put(key, fetched.data)
+    await asyncio.to_thread(blobs.put, key, fetched.data)
     shown_url = "data:" if model_url.startswith("data:") else model_url
     return ResolvedInput(key, filename, {"model_url": shown_url, "size_bytes": len(fetched.data)})
 
@@ -117,37 +145,108 @@ def _printer_key(name: str) -> str:
         return name
 
 
-def _same_settings(source_input: dict[str, Any], unit: str, printer: str) -> bool:
-    """Whether an analysis made with `source_input` answers a request for `unit` and `printer`."""
+def _same_settings(source_input: dict[str, Any], unit: str, printer: str, prep: tuple[str, bool]) -> bool:
+    """Whether an analysis made with `source_input` answers a request for `unit`, `printer` and the
+    print-prep settings `prep` = (material, auto_orient): both change the print_prep object."""
     same_unit = (source_input.get("unit") or "mm") == unit
-    return same_unit and _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    same_prep = ((source_input.get("material") or ""), bool(source_input.get("auto_orient"))) == prep
+    same_printer = _printer_key(source_input.get("printer") or "") == _printer_key(printer)
+    return same_unit and same_printer and same_prep
 
 
-def _from_task(
-    kind: str, owner: str, task_id: str, store: TaskStore, blobs: BlobStore, *, unit: str, printer: str
-) -> ResolvedInput:
+#: `<generation id>@v<N>`: version N of a generation (the id alone names its latest version).
+_VERSIONED = re.compile(r"(?P<id>[^@]+)@v(?P<version>[1-9][0-9]{0,8})")
+#: A generation's status as the Meshy seeds spell a task's.
+_TASK_STATUS = {"processing": "IN_PROGRESS", "completed": SUCCEEDED, "failed": "FAILED"}
+
+
+def parse_input_task_id(value: str) -> tuple[str, int | None]:
+    """(id, version or None); InputError 400 unless the id is a UUID, optionally `@v<N>` (N >= 1)."""
+    match = _VERSIONED.fullmatch(value)
+    task_id, version = (match["id"], int(match["version"])) if match else (value, None)
     try:
         uuid.UUID(task_id)
     except ValueError:
-        raise InputError(400, f"Invalid UUID: input_task_id {task_id!r} is not a valid UUID") from None
-    source = store.get(task_id)
-    if source is None:
-        raise InputError(404, "Task not found")
-    if source.owner != owner:
-        # The analyze seed answers 403 for another user's task; the repair seed 404.
-        if kind == ANALYZE:
-            raise InputError(403, "The task is owned by a different user")
-        raise InputError(404, "Task not found")
+        raise InputError(
+            400,
+            f"Invalid UUID: input_task_id {value!r} is not a valid UUID (a generation's version: <id>@v<N>)",
+        ) from None
+    return task_id, version
+
+
+async def _from_task(
+    kind: str,
+    owner: str,
+    input_task_id: str,
+    store: TaskStore,
+    blobs: BlobStore,
+    parts: GeneratedParts,
+    *,
+    unit: str,
+    printer: str,
+    prep: tuple[str, bool],
+) -> ResolvedInput:
+    task_id, version = parse_input_task_id(input_task_id)
+    if version is None:  # only generations have versions
+        source = await asyncio.to_thread(store.get, task_id, owner=owner)
+        if source is not None:
+            return await _from_printability_task(kind, source, blobs, unit=unit, printer=printer, prep=prep)
+    return await _from_generation(
+        kind, owner, task_id, version or 0, blobs, parts, printer=printer, prep=prep
+    )
+
+
+async def _from_printability_task(
+    kind: str, source: Task, blobs: BlobStore, *, unit: str, printer: str, prep: tuple[str, bool]
+) -> ResolvedInput:
     if source.status != SUCCEEDED:
         raise InputError(400, f"Task not succeeded: the referenced task is {source.status}")
+    description = {"input_task_id": source.id}
     if kind == REPAIR or source.kind == REPAIR:
         key = (source.result or {}).get("model_blobs", {}).get("glb")
-        if not key or not blobs.exists(key):
-            raise InputError(400, "Missing GLB: the referenced task has no GLB asset to repair")
-        return ResolvedInput(key, "model.glb", {"input_task_id": task_id})
+        if not key or not await asyncio.to_thread(blobs.exists, key):
+            raise InputError(400, MISSING_GLB)
+        return ResolvedInput(key, "model.glb", description)
     key = source.input.get("blob_key", "")
-    if not key or not blobs.exists(key):
-        raise InputError(404, "The underlying model file is no longer available in storage")
-    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer)
+    if not key or not await asyncio.to_thread(blobs.exists, key):
+        raise InputError(404, NO_LONGER_STORED)
+    reusable = source.kind == ANALYZE and _same_settings(source.input, unit, printer, prep)
     cached = source.result if reusable else None
-    return ResolvedInput(key, source.input.get("filename", "model"), {"input_task_id": task_id}, cached)
+    return ResolvedInput(key, source.input.get("filename", "model"), description, cached)
+
+
+async def _from_generation(
+    kind: str,
+    owner: str,
+    generation_id: str,
+    version: int,
+    blobs: BlobStore,
+    parts: GeneratedParts,
+    *,
+    printer: str,
+    prep: tuple[str, bool],
+) -> ResolvedInput:
+    """A generation's STL (analyze: the file its own check measured) or GLB (repair, per the seed)."""
+    try:
+        part = await parts.part_mesh(owner, generation_id, version, "glb" if kind == REPAIR else "stl")
+    except PartNotFound as exc:
+        raise InputError(404, NOT_FOUND if exc.unknown else f"{NOT_FOUND}: {exc}") from None
+    except GeneratorUnavailable as exc:
+        # The cause names internal addresses: it goes to the log, not to the caller.
+        log.warning(
+            "resolving input_task_id failed", extra={"input_task_id": generation_id, "error": str(exc)}
+        )
+        raise InputError(
+            503, "input_task_id could not be resolved now; retry later", "GENERATOR_UNAVAILABLE"
+        ) from None
+    status = _TASK_STATUS.get(part.status, part.status.upper())
+    if status != SUCCEEDED:
+        raise InputError(400, f"Task not succeeded: the referenced task is {status}")
+    stored = bool(part.blob_key) and await asyncio.to_thread(blobs.exists, part.blob_key)
+    if not stored:
+        raise InputError(400, MISSING_GLB) if kind == REPAIR else InputError(404, NO_LONGER_STORED)
+    description = {"input_task_id": generation_id, "version": part.version}
+    cached = None
+    if kind == ANALYZE and not printer and prep == ("", False) and part.printability is not None:
+        cached = {"printability": part.printability}
+    return ResolvedInput(part.blob_key, part.filename, description, cached, unit=part.unit)

@@ -16,10 +16,14 @@ from printforge.runtime.tasks.workers import report_progress
 if TYPE_CHECKING:
     import numpy as np
 
+    from services.printability.printprep.request import PrepRequest
 
-def analyze_file(data: bytes, filename: str, unit: str, printer: str | None) -> dict[str, Any]:
-    """The printability report of one file."""
-    from services.printability.analyze import analyze
+
+def analyze_file(
+    data: bytes, filename: str, unit: str, printer: str | None, prep: PrepRequest | None = None
+) -> dict[str, Any]:
+    """The printability report of one file; with a `prep` that wants it, its `print_prep` object too."""
+    from services.printability.analyze import measure
     from services.printability.mesh_io import MeshLoadError, load_mesh
 
     try:
@@ -28,9 +32,16 @@ def analyze_file(data: bytes, filename: str, unit: str, printer: str | None) -> 
         raise TaskFailure(f"cannot read the model: {exc}") from None
     report_progress(50)
     try:
-        return analyze(mesh, printer=printer)
+        measured = measure(mesh, printer=printer)
     except (KeyError, ValueError) as exc:  # unknown printer name
         raise TaskFailure(str(exc).strip("'\"")) from None
+    block = measured.block
+    if prep is not None and prep.wanted and measured.vertices is not None and measured.faces is not None:
+        from services.printability.printprep.report import print_prep
+
+        report_progress(60)
+        block["print_prep"] = print_prep(measured.vertices, measured.faces, prep)
+    return block
 
 
 def repair_file(
@@ -62,16 +73,18 @@ class RepairOutput:
 
 
 def repair_file_with_preview(
-    data: bytes, filename: str, unit: str, formats: frozenset[str] | None = None
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None = None, auto_orient: bool = False
 ) -> RepairOutput:
     """repair_file, plus a PNG preview of the repaired mesh (the seed's `thumbnail_url`).
 
     Drawn here, in the worker that already holds the repaired mesh, so the service process
-    neither parses the output again nor spends its own CPU on the picture.
+    neither parses the output again nor spends its own CPU on the picture. With `auto_orient` the
+    repaired part comes back turned to the orientation that needs least support, lowered onto
+    Z = 0 (`printprep.orientation`), and the report's `auto_orient` says how it was turned.
     """
     from printforge.runtime.mesh_preview import render_png
 
-    out, fmt, report, (vertices, faces) = _repair(data, filename, unit, formats)
+    out, fmt, report, (vertices, faces) = _repair(data, filename, unit, formats, auto_orient)
     preview: bytes | None = None
     error: str | None = None
     try:
@@ -83,9 +96,9 @@ def repair_file_with_preview(
 
 
 def _repair(
-    data: bytes, filename: str, unit: str, formats: frozenset[str] | None
+    data: bytes, filename: str, unit: str, formats: frozenset[str] | None, auto_orient: bool = False
 ) -> tuple[bytes, str, dict[str, Any], tuple[np.ndarray, np.ndarray]]:
-    """Load, repair and export; also returns the repaired (vertices, faces)."""
+    """Load, repair (and maybe auto-orient) and export; also returns the final (vertices, faces)."""
     from services.printability.mesh_export import export_mesh
     from services.printability.mesh_io import MeshLoadError, load_mesh
     from services.printability.repair import RepairError, repair
@@ -108,5 +121,13 @@ def _repair(
     except RepairError as exc:  # the model holds nothing repairable; the message says why
         raise TaskFailure(str(exc)) from None
     fmt = mesh.source_format
-    out = export_mesh(result.vertices, result.faces, fmt, unit=unit)
-    return out, fmt, result.report(), (result.vertices, result.faces)
+    vertices, report = result.vertices, result.report()
+    if auto_orient:
+        from services.printability.printprep.mesh import PrepMesh
+        from services.printability.printprep.orientation import apply_orientation, best_orientation
+
+        orientation = best_orientation(PrepMesh(vertices, result.faces))
+        vertices = apply_orientation(vertices, orientation["best"])
+        report["auto_orient"] = {**orientation["best"], "before": orientation["current"]}
+    out = export_mesh(vertices, result.faces, fmt, unit=unit)
+    return out, fmt, report, (vertices, result.faces)

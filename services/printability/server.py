@@ -13,6 +13,7 @@ from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import BlobStore, open_blob_store
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
 from printforge.runtime.tasks.paging import BadPageToken, encode_token, page_window
@@ -23,11 +24,11 @@ from printforge.runtime.tasks.watch import TaskNotFound, TaskNotifier, watch_tas
 from printforge.runtime.tasks.workers import WorkerError, WorkerPool
 from printforge.runtime.url_policy import AddressPolicy
 from services.printability import jobs
+from services.printability.generated_parts import GeneratedParts
 from services.printability.handlers import make_handlers
-from services.printability.inputs import UNITS, InputError, resolve_input
+from services.printability.inputs import NOT_FOUND, UNITS, InputError, resolve_input
 from services.printability.store import ANALYZE, MIGRATIONS, REPAIR, SERVICE
 
-NOT_FOUND = "Task not found"
 QUOTA_EXCEEDED = "You have exceeded your pending-task quota or rate limit"
 
 
@@ -40,6 +41,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         pool: WorkerPool,
         notifier: TaskNotifier,
         settings: Settings,
+        parts: GeneratedParts,
         address_policy: AddressPolicy | None = None,
     ) -> None:
         self.store = store
@@ -48,6 +50,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         self.pool = pool
         self.notifier = notifier
         self.settings = settings
+        self.parts = parts
         self.address_policy = address_policy
 
     async def _create(self, kind: str, request, context: grpc.aio.ServicerContext):  # type: ignore[no-untyped-def]
@@ -66,6 +69,15 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 lookup_printer(printer)
             except (KeyError, ValueError) as exc:
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
+        material = getattr(request, "material", "")
+        if material:
+            from services.printability.printprep.request import UnknownMaterialError, canonical_material
+
+            try:
+                material = canonical_material(material)
+            except UnknownMaterialError as exc:
+                await abort_http(context, 400, str(exc), "UNKNOWN_MATERIAL")
+        auto_orient = request.auto_orient
         if not request.input_task_id:
             await self._check_quota(request.owner, context)  # before downloading up to 100 MB
         try:
@@ -76,9 +88,12 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 input_task_id=request.input_task_id,
                 store=self.store,
                 blobs=self.blobs,
+                parts=self.parts,
                 max_bytes=self.settings.max_model_bytes,
                 unit=unit,
                 printer=printer,
+                material=material,
+                auto_orient=auto_orient,
                 address_policy=self.address_policy,
             )
         except InputError as exc:
@@ -88,8 +103,10 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         task_input = {
             "blob_key": resolved.blob_key,
             "filename": resolved.filename,
-            "unit": unit,
+            "unit": resolved.unit or unit,
             "printer": printer,
+            "material": material,
+            "auto_orient": auto_orient,
             "source": resolved.description,
         }
         task = await asyncio.to_thread(
@@ -158,9 +175,9 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         )
         if task is None:
             await abort(context, grpc.StatusCode.NOT_FOUND, NOT_FOUND, "TASK_NOT_FOUND")
-        self.blobs.delete_prefix(f"{task.kind}/{task.id}")
+        await asyncio.to_thread(self.blobs.delete_prefix, f"{task.kind}/{task.id}")
         if "model_url" in task.input.get("source", {}):
-            self.blobs.delete_prefix(task.input["blob_key"].rsplit("/", 1)[0])
+            await asyncio.to_thread(self.blobs.delete_prefix, task.input["blob_key"].rsplit("/", 1)[0])
         return pb.DeleteTaskResponse()
 
     async def WatchTask(self, request, context) -> AsyncIterator[pb.WatchTaskResponse]:  # type: ignore[no-untyped-def]
@@ -191,11 +208,18 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         return pb.RepairMeshResponse(data=out, report_json=json.dumps(report))
 
 
-def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = None) -> ServiceSpec:
-    """Wire store, blobs, worker pool and runner; `address_policy` exists for tests only."""
+def build_spec(
+    settings: Settings, *, address_policy: AddressPolicy | None = None, blobs: BlobStore | None = None
+) -> ServiceSpec:
+    """Wire store, blobs, worker pool, runner and the generator client; `address_policy` and
+    `blobs` (a store other than the configured one) exist for tests only."""
     engine = engine_for(settings.database_url_for(SERVICE))
     store = TaskStore(engine, SERVICE, ttl_days=settings.task_ttl_days)
-    blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
+    if blobs is None:
+        blobs = open_blob_store(settings.blob_location, s3_endpoint_url=settings.s3_endpoint_url)
+    parts = GeneratedParts(
+        lambda: open_service_channel(settings, "generator", caller=SERVICE), settings.rpc_timeout_s
+    )
     pool = WorkerPool(
         settings.worker_processes,
         memory_mb=settings.task_memory_mb,
@@ -206,14 +230,14 @@ def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = Non
     runner = TaskRunner(
         store,
         pool,
-        make_handlers(blobs),
+        make_handlers(blobs, settings.slicer_path, settings.slicer_timeout_s),
         notifier,
         concurrency=settings.worker_processes,
         lease_s=settings.task_lease_s,
         max_attempts=settings.task_max_attempts,
         timeout_s=settings.task_timeout_s,
     )
-    servicer = PrintabilityServicer(store, blobs, runner, pool, notifier, settings, address_policy)
+    servicer = PrintabilityServicer(store, blobs, runner, pool, notifier, settings, parts, address_policy)
 
     def register(server: grpc.aio.Server) -> list[str]:
         pb_grpc.add_PrintabilityServiceServicer_to_server(servicer, server)
@@ -221,6 +245,7 @@ def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = Non
 
     async def start() -> None:
         await asyncio.to_thread(migrate, engine, SERVICE, MIGRATIONS)
+        await parts.start()
         await runner.start()
         if listener is not None:
             await listener.start()
@@ -229,6 +254,7 @@ def build_spec(settings: Settings, *, address_policy: AddressPolicy | None = Non
         if listener is not None:
             await listener.stop()
         await runner.stop()
+        await parts.stop()
         await asyncio.to_thread(pool.close)
 
     return ServiceSpec(name=SERVICE, register=register, on_start=[start], on_stop=[stop])

@@ -22,7 +22,13 @@ from services.auth.quotas import (
     rules_from_settings,
     window_start_ms,
 )
-from services.auth.store import PRUNE_INTERVAL_MS, AuthStore, UnauthenticatedError, quota_windows
+from services.auth.store import (
+    PRUNE_INTERVAL_MS,
+    AuthStore,
+    InvalidArgumentError,
+    UnauthenticatedError,
+    quota_windows,
+)
 
 T0 = int(datetime(2027, 3, 14, 15, 9, 26, 535_000, tzinfo=UTC).timestamp() * 1000)
 
@@ -123,6 +129,30 @@ def test_limit_then_deny_without_counting_denials(database_url: str) -> None:
     clock.now = window_start_ms(T0, MINUTE_S) + 60_000  # next minute
     fresh = store.consume_quota(key.id, Bucket.REQUESTS)
     assert (fresh.allowed, fresh.remaining, fresh.reset_seconds) == (True, 4, 60)
+
+
+def test_several_requests_are_counted_at_once_in_full_or_one_by_one(database_url: str) -> None:
+    """A gateway's lease takes n at once; with fewer than n left, exactly one is taken."""
+    store = _store(database_url, _rules(requests=10), Clock())
+    _, key, _ = store.create_api_key("alice")
+    first = store.consume_quota(key.id, Bucket.REQUESTS, 4)
+    assert (first.allowed, first.granted, first.remaining) == (True, 4, 6)
+    second = store.consume_quota(key.id, Bucket.REQUESTS, 5)
+    assert (second.allowed, second.granted, second.remaining) == (True, 5, 1)
+    third = store.consume_quota(key.id, Bucket.REQUESTS, 5)  # 1 left: one is counted
+    assert (third.allowed, third.granted, third.remaining) == (True, 1, 0)
+    refused = store.consume_quota(key.id, Bucket.REQUESTS, 5)
+    assert (refused.allowed, refused.granted) == (False, 0)
+    assert _stored_count(database_url, key.id, Bucket.REQUESTS) == 10
+
+
+def test_a_count_larger_than_the_limit_takes_one(database_url: str) -> None:
+    store = _store(database_url, _rules(requests=3), Clock())
+    _, key, _ = store.create_api_key("alice")
+    answer = store.consume_quota(key.id, Bucket.REQUESTS, 50)
+    assert (answer.allowed, answer.granted, answer.remaining) == (True, 1, 2)
+    with pytest.raises(InvalidArgumentError):
+        store.consume_quota(key.id, Bucket.REQUESTS, 0)
 
 
 def test_buckets_and_keys_are_counted_separately(database_url: str) -> None:

@@ -11,7 +11,8 @@ import pytest
 
 from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from services.auth.server import build_spec
 
 
@@ -22,9 +23,12 @@ async def stub(tmp_path: Path) -> AsyncIterator[auth_pb2_grpc.AuthServiceStub]:
         "PRINTFORGE_RATE_LIMIT_PER_MINUTE": "3",
         "PRINTFORGE_CHAT_PER_DAY": "2",
     }
-    running = await start_server(build_spec(Settings.from_env(env)), "127.0.0.1", 0)
+    settings = Settings.from_env(env)
+    options = ServerOptions.for_service(settings, "auth")
+    running = await start_server(build_spec(settings), "127.0.0.1", 0, options)
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        target = f"127.0.0.1:{running.port}"
+        async with open_channel(target, caller="gateway", token_key=options.token_key) as channel:
             yield auth_pb2_grpc.AuthServiceStub(channel)
     finally:
         await running.stop(0)

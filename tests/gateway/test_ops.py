@@ -16,15 +16,21 @@ import httpx
 import pytest
 
 from printforge.runtime.config import SERVICES, Settings
-from printforge.runtime.grpc_server import RunningServer, ServiceSpec, start_server
+from printforge.runtime.grpc_server import RunningServer, ServerOptions, ServiceSpec, start_server
 from services.gateway.app import create_app
 
 Backends = dict[str, RunningServer]
 
 
 @pytest.fixture
-async def backends() -> AsyncIterator[Backends]:
-    running = {name: await start_server(ServiceSpec(name, lambda _: []), "127.0.0.1", 0) for name in SERVICES}
+async def backends(tmp_path: Path) -> AsyncIterator[Backends]:
+    settings = Settings.from_env({"PRINTFORGE_DATA_DIR": str(tmp_path)})
+    running = {
+        name: await start_server(
+            ServiceSpec(name, lambda _: []), "127.0.0.1", 0, ServerOptions.for_service(settings, name)
+        )
+        for name in SERVICES
+    }
     yield running
     for server in running.values():
         await server.stop(grace_s=0)

@@ -12,12 +12,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-import grpc
-
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
 from printforge.task.v1 import task_pb2
 from services.generator import server as generator_server
@@ -36,13 +35,21 @@ async def running_generator(
 ) -> AsyncIterator[pb_grpc.GeneratorServiceStub]:
     """A stub of a generator server whose data (SQLite, blobs) lives under `data`."""
     base = {"PRINTFORGE_DATA_DIR": str(data), "PRINTFORGE_WORKER_PROCESSES": "1"}
-    checker = await start_server(printability_server.build_spec(Settings.from_env(base)), "127.0.0.1", 0)
+    checker_settings = Settings.from_env(base)
+    checker = await start_server(
+        printability_server.build_spec(checker_settings),
+        "127.0.0.1",
+        0,
+        ServerOptions.for_service(checker_settings, "printability"),
+    )
     try:
-        env = {**base, "PRINTFORGE_PRINTABILITY_ADDR": f"127.0.0.1:{checker.port}"}
-        spec = generator_server.build_spec(Settings.from_env(env), webhook_policy=webhook_policy)
-        running = await start_server(spec, "127.0.0.1", 0)
+        settings = Settings.from_env({**base, "PRINTFORGE_PRINTABILITY_ADDR": f"127.0.0.1:{checker.port}"})
+        spec = generator_server.build_spec(settings, webhook_policy=webhook_policy)
+        running = await start_server(spec, "127.0.0.1", 0, ServerOptions.for_service(settings, "generator"))
         try:
-            async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+            target = f"127.0.0.1:{running.port}"
+            key = settings.service_token_keys["generator"]
+            async with open_channel(target, caller="gateway", token_key=key) as channel:
                 yield pb_grpc.GeneratorServiceStub(channel)
         finally:
             await running.stop(0)

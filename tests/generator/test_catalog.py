@@ -8,7 +8,8 @@ import pytest
 from services.generator.catalog import STARTERS, UnknownTemplateError, get_template, list_templates
 from services.generator.catalog.template import Template
 from services.generator.manifest import Param, ParamError
-from services.generator.render import GeometryError, render
+from services.generator.render import render
+from services.generator.solids import GeometryError
 
 
 def test_kinds_are_separate_registries() -> None:

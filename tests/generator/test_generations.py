@@ -22,7 +22,8 @@ from sqlalchemy.engine import Connection, Engine
 from printforge.runtime.blobs import DirectoryBlobStore
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for, migrate
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.workers import WorkerPool
 from services.generator.generations import EMPTY, GenerationError, Generations
@@ -70,10 +71,12 @@ class Env:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
     data = tmp_path_factory.mktemp("generations")
+    settings = Settings.from_env({"PRINTFORGE_DATA_DIR": str(data / "p")})
     checker = await start_server(
-        printability_server.build_spec(Settings.from_env({"PRINTFORGE_DATA_DIR": str(data / "p")})),
+        printability_server.build_spec(settings),
         "127.0.0.1",
         0,
+        ServerOptions.for_service(settings, "printability"),
     )
     engine = engine_for(f"sqlite:///{data / 'generator.db'}")
     migrate(engine, SERVICE, MIGRATIONS)
@@ -85,7 +88,11 @@ async def env(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Env]:
         TaskStore(engine, SERVICE),
         DirectoryBlobStore(data / "blobs"),
         pool,
-        printability_addr=f"127.0.0.1:{checker.port}",
+        printability_channel=lambda: open_channel(
+            f"127.0.0.1:{checker.port}",
+            caller="generator",
+            token_key=settings.service_token_keys["printability"],
+        ),
         timeout_s=120,
         rpc_timeout_s=60,
         wake=lambda: None,

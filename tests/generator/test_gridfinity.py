@@ -14,7 +14,8 @@ import pytest
 from OCP.BRepAdaptor import BRepAdaptor_Surface
 
 from services.generator.catalog import get_template
-from services.generator.render import single_solid, tight_bbox
+from services.generator.render import tight_bbox
+from services.generator.solids import single_solid
 
 # (inset from the outer outline, z) of the bin foot: 0.8 chamfer, 1.8 vertical, 2.15 chamfer
 FOOT = [(2.95, 0.0), (2.15, 0.8), (2.15, 2.6), (0.0, 4.75)]

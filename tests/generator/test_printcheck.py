@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import grpc
 import numpy as np
 import pytest
 import pytest_asyncio
 
 from printforge.printability.v1 import printability_pb2_grpc as ppb_grpc
 from printforge.runtime.config import Settings
-from printforge.runtime.grpc_server import start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import ServerOptions, start_server
 from services.generator.printcheck import PrintCheckError, ensure_printable
 from services.printability import server as printability_server
 from services.printability.analyze import analyze
@@ -35,9 +35,11 @@ async def stub(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ppb_gr
     """A printability server on an ephemeral loopback port with one worker process."""
     data = tmp_path_factory.mktemp("printability")
     settings = Settings.from_env({"PRINTFORGE_DATA_DIR": str(data), "PRINTFORGE_WORKER_PROCESSES": "1"})
-    running = await start_server(printability_server.build_spec(settings), "127.0.0.1", 0)
+    options = ServerOptions.for_service(settings, "printability")
+    running = await start_server(printability_server.build_spec(settings), "127.0.0.1", 0, options)
     try:
-        async with grpc.aio.insecure_channel(f"127.0.0.1:{running.port}") as channel:
+        target = f"127.0.0.1:{running.port}"
+        async with open_channel(target, caller="generator", token_key=options.token_key) as channel:
             yield ppb_grpc.PrintabilityServiceStub(channel)
     finally:
         await running.stop(0)

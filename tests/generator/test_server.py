@@ -23,6 +23,7 @@ import trimesh
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.generator.v1 import generator_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import DirectoryBlobStore
+from printforge.runtime.grpc_errors import reason_of
 from printforge.runtime.url_policy import LoopbackTestPolicy
 from tests.generator.servers import running_generator, wait_done
 
@@ -158,6 +159,47 @@ async def test_starter_renders_checks_caches_and_versions(
     assert json.loads(v1.param_values_json)["width"] == 70
     latest = (await stub.GetGeneration(pb.GetGenerationRequest(owner=alice, generation_id=gen.id))).generation
     assert latest.version == 2
+
+
+async def test_get_part_mesh_names_a_versions_file_and_hides_other_users(
+    stub: pb_grpc.GeneratorServiceStub, blobs: DirectoryBlobStore
+) -> None:
+    alice, bob = owner(), owner()
+    gen = (await stub.CreateGeneration(pb.CreateGenerationRequest(owner=alice, starter_id="knob"))).generation
+    glb = await stub.GetPartMesh(pb.GetPartMeshRequest(owner=alice, generation_id=gen.id, format="glb"))
+    assert (glb.version, glb.status, glb.blob_key, glb.filename) == (
+        1,
+        "completed",
+        gen.files["glb"],
+        "part.glb",
+    )
+    assert blobs.get(glb.blob_key)[:4] == b"glTF"
+    stl = await stub.GetPartMesh(
+        pb.GetPartMeshRequest(owner=alice, generation_id=gen.id, version=1, format="stl")
+    )
+    assert (stl.blob_key, stl.unit) == (gen.files["stl"], "mm")
+    assert json.loads(stl.printability_json) == json.loads(gen.analysis_json)["printability"]
+
+    unknown = await _error(
+        stub.GetPartMesh(pb.GetPartMeshRequest(owner=bob, generation_id=str(uuid.uuid4()), format="stl"))
+    )
+    for version in (0, 1, 7):
+        theirs = await _error(
+            stub.GetPartMesh(
+                pb.GetPartMeshRequest(owner=bob, generation_id=gen.id, version=version, format="stl")
+            )
+        )
+        assert (theirs.code(), theirs.details()) == (unknown.code(), unknown.details())
+        assert reason_of(theirs) == reason_of(unknown) == "GENERATION_NOT_FOUND"
+    assert unknown.code() == grpc.StatusCode.NOT_FOUND
+    no_version = await _error(
+        stub.GetPartMesh(pb.GetPartMeshRequest(owner=alice, generation_id=gen.id, version=7, format="stl"))
+    )
+    assert no_version.code() == grpc.StatusCode.NOT_FOUND and "has no version 7" in no_version.details()
+    bad = await _error(
+        stub.GetPartMesh(pb.GetPartMeshRequest(owner=alice, generation_id=gen.id, format="step"))
+    )
+    assert bad.code() == grpc.StatusCode.INVALID_ARGUMENT
 
 
 async def test_request_errors(stub: pb_grpc.GeneratorServiceStub) -> None:

@@ -15,8 +15,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import grpc
 import httpx
 
+from printforge.runtime.config import Settings
+from printforge.runtime.grpc_channels import open_service_channel
 from tests.conftest import REPO_ROOT
 
 SERVICES = ("auth", "generator", "printability")
@@ -68,6 +71,10 @@ class Mesh:
 
     def addr(self, service: str) -> str:
         return f"127.0.0.1:{self.grpc_ports[service]}"
+
+    def channel(self, service: str) -> grpc.aio.Channel:
+        """A gRPC channel to `service` as the gateway opens it (with its service token)."""
+        return open_service_channel(Settings.from_env(self.env), service, caller="gateway")
 
     def log_path(self, name: str) -> Path:
         return self.data_dir / f"{name}.log"

@@ -79,9 +79,16 @@ def test_other_users_task_is_not_found(mesh: Mesh, alice: dict[str, str]) -> Non
     assert client.delete(f"/openapi/v1/print/analyze/{task_id}", headers=bob).status_code == 404
     events = sse_events(client, f"/openapi/v1/print/analyze/{task_id}/stream", bob)
     assert events == [("error", {"status_code": 404, "message": "Task not found"})]
-    # ...but the seed answers 403 when bob names alice's task as his input.
-    forbidden = client.post("/openapi/v1/print/analyze", json={"input_task_id": task_id}, headers=bob)
-    assert forbidden.status_code == 403
+    # Named as bob's input, alice's task answers exactly as an unknown id does (the seed's 403
+    # would tell bob which ids exist).
+    theirs = client.post("/openapi/v1/print/analyze", json={"input_task_id": task_id}, headers=bob)
+    unknown = client.post(
+        "/openapi/v1/print/analyze",
+        json={"input_task_id": "0193bfc5-ee4f-73f8-8525-44b398884ce9"},
+        headers=bob,
+    )
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json() and theirs.json()["message"] == "Task not found"
 
 
 def test_bad_requests_are_400(mesh: Mesh, alice: dict[str, str]) -> None:
@@ -120,7 +127,7 @@ def test_grpc_stubs_and_health(mesh: Mesh) -> None:
     async def run() -> None:
         from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-        async with grpc.aio.insecure_channel(mesh.addr("printability")) as channel:
+        async with mesh.channel("printability") as channel:
             health = health_pb2_grpc.HealthStub(channel)
             for name in ("", "printforge.printability.v1.PrintabilityService"):
                 reply = await health.Check(health_pb2.HealthCheckRequest(service=name), timeout=5)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import grpc
 import httpx
 import pytest
 
+from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
 from tests.conftest import REPO_ROOT
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
@@ -126,3 +129,29 @@ def test_task_lookup_answers_quota_and_revocation_first(mesh: Mesh) -> None:
     for path in (f"{ROUTE}/{task_id}", missing_path):
         revoked = client.get(path, headers=headers)
         assert revoked.status_code == 401 and task_id not in revoked.text
+
+
+def test_a_caller_that_is_not_a_printforge_service_cannot_mint_keys(mesh: Mesh) -> None:
+    """Any process that reaches auth's port (another pod, say) without the gateway's token is refused."""
+
+    async def attempt() -> grpc.StatusCode:
+        async with grpc.aio.insecure_channel(mesh.addr("auth")) as channel:
+            stub = auth_pb2_grpc.AuthServiceStub(channel)
+            try:
+                request = auth_pb2.CreateApiKeyRequest(user_name="victim", name="x")
+                await stub.CreateApiKey(request, timeout=10)
+            except grpc.aio.AioRpcError as exc:
+                return exc.code()
+        return grpc.StatusCode.OK
+
+    assert asyncio.run(attempt()) == grpc.StatusCode.UNAUTHENTICATED
+
+    async def as_the_gateway() -> str:
+        async with mesh.channel("auth") as channel:
+            stub = auth_pb2_grpc.AuthServiceStub(channel)
+            reply = await stub.ListApiKeys(auth_pb2.ListApiKeysRequest(user_name="victim"), timeout=10)
+            return str(len(reply.keys))
+
+    with pytest.raises(grpc.aio.AioRpcError) as info:  # the mesh's own client is answered: no such user
+        asyncio.run(as_the_gateway())
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND

@@ -10,7 +10,6 @@ import sqlite3
 import time
 from pathlib import Path
 
-import grpc
 import httpx
 import pytest
 
@@ -31,7 +30,7 @@ def mesh(tmp_path: Path) -> Mesh:
 
 def _task(mesh: Mesh, task_id: str, owner: str) -> pb.GetTaskResponse:
     async def get() -> pb.GetTaskResponse:
-        async with grpc.aio.insecure_channel(mesh.addr("printability")) as channel:
+        async with mesh.channel("printability") as channel:
             return await pb_grpc.PrintabilityServiceStub(channel).GetTask(
                 pb.GetTaskRequest(owner=owner, task_id=task_id), timeout=10
             )

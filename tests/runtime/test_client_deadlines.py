@@ -1,4 +1,4 @@
-"""Every gRPC client call in services/ and printforge/ carries a deadline (ARCHITECTURE: "Every
+"""Every gRPC client call in services/ and printforge/ carries a deadline (docs/architecture.md: "Every
 client call sets a deadline").
 
 A call without one waits forever on a backend that accepted the connection and hangs, holding

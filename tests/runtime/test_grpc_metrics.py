@@ -24,7 +24,8 @@ from prometheus_client import REGISTRY
 from printforge.printability.v1 import printability_pb2 as pb
 from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.db import engine_for, migrate
-from printforge.runtime.grpc_server import RunningServer, ServiceSpec, start_server
+from printforge.runtime.grpc_channels import open_channel
+from printforge.runtime.grpc_server import RunningServer, ServerOptions, ServiceSpec, start_server
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotifier
 from services.printability.server import PrintabilityServicer
@@ -32,6 +33,7 @@ from services.printability.store import ANALYZE, MIGRATIONS, SERVICE
 
 HEALTH = "grpc.health.v1.Health"
 PRINTABILITY = "printforge.printability.v1.PrintabilityService"
+KEY = b"metrics-test-service-token-key"
 SERIES = (
     "grpc_server_started_total",
     "grpc_server_msg_received_total",
@@ -67,20 +69,20 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple[RunningServer, TaskStore
     engine = engine_for(f"sqlite:///{tmp_path / 'printability.db'}")
     migrate(engine, SERVICE, MIGRATIONS)
     store = TaskStore(engine, SERVICE)
-    servicer = PrintabilityServicer(store, None, None, None, TaskNotifier(), None)  # type: ignore[arg-type]
+    servicer = PrintabilityServicer(store, None, None, None, TaskNotifier(), None, None)  # type: ignore[arg-type]
 
     def register(grpc_server: grpc.aio.Server) -> list[str]:
         pb_grpc.add_PrintabilityServiceServicer_to_server(servicer, grpc_server)
         return [PRINTABILITY]
 
-    running = await start_server(ServiceSpec("metrics-test", register), "127.0.0.1", 0)
+    running = await start_server(ServiceSpec("metrics-test", register), "127.0.0.1", 0, ServerOptions(KEY))
     yield running, store
     await running.stop(grace_s=0)
 
 
 @pytest.fixture
 async def channel(server: tuple[RunningServer, TaskStore]) -> AsyncIterator[grpc.aio.Channel]:
-    async with grpc.aio.insecure_channel(f"127.0.0.1:{server[0].port}") as channel:
+    async with open_channel(f"127.0.0.1:{server[0].port}", caller="gateway", token_key=KEY) as channel:
         yield channel
 
 

@@ -125,21 +125,25 @@ class AuthenticateResponse(_message.Message):
     def __init__(self, user: _Optional[_Union[User, _Mapping]] = ..., key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
 
 class ConsumeQuotaRequest(_message.Message):
-    __slots__ = ("key_id", "bucket")
+    __slots__ = ("key_id", "bucket", "count")
     KEY_ID_FIELD_NUMBER: _ClassVar[int]
     BUCKET_FIELD_NUMBER: _ClassVar[int]
+    COUNT_FIELD_NUMBER: _ClassVar[int]
     key_id: str
     bucket: QuotaBucket
-    def __init__(self, key_id: _Optional[str] = ..., bucket: _Optional[_Union[QuotaBucket, str]] = ...) -> None: ...
+    count: int
+    def __init__(self, key_id: _Optional[str] = ..., bucket: _Optional[_Union[QuotaBucket, str]] = ..., count: _Optional[int] = ...) -> None: ...
 
 class ConsumeQuotaResponse(_message.Message):
-    __slots__ = ("allowed", "limit", "remaining", "reset_seconds")
+    __slots__ = ("allowed", "limit", "remaining", "reset_seconds", "granted")
     ALLOWED_FIELD_NUMBER: _ClassVar[int]
     LIMIT_FIELD_NUMBER: _ClassVar[int]
     REMAINING_FIELD_NUMBER: _ClassVar[int]
     RESET_SECONDS_FIELD_NUMBER: _ClassVar[int]
+    GRANTED_FIELD_NUMBER: _ClassVar[int]
     allowed: bool
     limit: int
     remaining: int
     reset_seconds: int
-    def __init__(self, allowed: _Optional[bool] = ..., limit: _Optional[int] = ..., remaining: _Optional[int] = ..., reset_seconds: _Optional[int] = ...) -> None: ...
+    granted: int
+    def __init__(self, allowed: _Optional[bool] = ..., limit: _Optional[int] = ..., remaining: _Optional[int] = ..., reset_seconds: _Optional[int] = ..., granted: _Optional[int] = ...) -> None: ...

@@ -267,3 +267,31 @@ class WatchTaskResponse(_message.Message):
     TASK_FIELD_NUMBER: _ClassVar[int]
     task: _task_pb2.Task
     def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
+
+class GetPartMeshRequest(_message.Message):
+    __slots__ = ("owner", "generation_id", "version", "format")
+    OWNER_FIELD_NUMBER: _ClassVar[int]
+    GENERATION_ID_FIELD_NUMBER: _ClassVar[int]
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    FORMAT_FIELD_NUMBER: _ClassVar[int]
+    owner: str
+    generation_id: str
+    version: int
+    format: str
+    def __init__(self, owner: _Optional[str] = ..., generation_id: _Optional[str] = ..., version: _Optional[int] = ..., format: _Optional[str] = ...) -> None: ...
+
+class GetPartMeshResponse(_message.Message):
+    __slots__ = ("version", "status", "blob_key", "filename", "unit", "printability_json")
+    VERSION_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    BLOB_KEY_FIELD_NUMBER: _ClassVar[int]
+    FILENAME_FIELD_NUMBER: _ClassVar[int]
+    UNIT_FIELD_NUMBER: _ClassVar[int]
+    PRINTABILITY_JSON_FIELD_NUMBER: _ClassVar[int]
+    version: int
+    status: str
+    blob_key: str
+    filename: str
+    unit: str
+    printability_json: str
+    def __init__(self, version: _Optional[int] = ..., status: _Optional[str] = ..., blob_key: _Optional[str] = ..., filename: _Optional[str] = ..., unit: _Optional[str] = ..., printability_json: _Optional[str] = ...) -> None: ...

@@ -86,6 +86,11 @@ class GeneratorServiceStub:
                 request_serializer=printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookRequest.SerializeToString,
                 response_deserializer=printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookResponse.FromString,
                 _registered_method=True)
+        self.GetPartMesh = channel.unary_unary(
+                '/printforge.generator.v1.GeneratorService/GetPartMesh',
+                request_serializer=printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshRequest.SerializeToString,
+                response_deserializer=printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshResponse.FromString,
+                _registered_method=True)
 
 
 class GeneratorServiceServicer:
@@ -154,6 +159,15 @@ class GeneratorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetPartMesh(self, request, context):
+        """The mesh file of one version of the caller's generation (Meshra generation, chat result or
+        Makistry job), for the printability service's input_task_id. An unknown id and another
+        user's id both answer NOT_FOUND "Generation not found".
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_GeneratorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -206,6 +220,11 @@ def add_GeneratorServiceServicer_to_server(servicer, server):
                     servicer.DeleteWebhook,
                     request_deserializer=printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookRequest.FromString,
                     response_serializer=printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookResponse.SerializeToString,
+            ),
+            'GetPartMesh': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPartMesh,
+                    request_deserializer=printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshRequest.FromString,
+                    response_serializer=printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -480,6 +499,33 @@ class GeneratorService:
             '/printforge.generator.v1.GeneratorService/DeleteWebhook',
             printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookRequest.SerializeToString,
             printforge_dot_generator_dot_v1_dot_generator__pb2.DeleteWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPartMesh(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/printforge.generator.v1.GeneratorService/GetPartMesh',
+            printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshRequest.SerializeToString,
+            printforge_dot_generator_dot_v1_dot_generator__pb2.GetPartMeshResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -25,45 +25,45 @@ _sym_db = _symbol_database.Default()
 from printforge.task.v1 import task_pb2 as printforge_dot_task_dot_v1_dot_task__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-printforge/printability/v1/printability.proto\x12\x1aprintforge.printability.v1\x1a\x1dprintforge/task/v1/task.proto\"r\n\x18\x43reateAnalyzeTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x11\n\tmodel_url\x18\x02 \x01(\t\x12\x15\n\rinput_task_id\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x0f\n\x07printer\x18\x05 \x01(\t\"C\n\x19\x43reateAnalyzeTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"`\n\x17\x43reateRepairTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x11\n\tmodel_url\x18\x02 \x01(\t\x12\x15\n\rinput_task_id\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\"B\n\x18\x43reateRepairTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\">\n\x0eGetTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"9\n\x0fGetTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"v\n\x10ListTasksRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x0c\n\x04skip\x18\x05 \x01(\x05\x12\x10\n\x08order_by\x18\x06 \x01(\t\"U\n\x11ListTasksResponse\x12\'\n\x05tasks\x18\x01 \x03(\x0b\x32\x18.printforge.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x11\x44\x65leteTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"\x14\n\x12\x44\x65leteTaskResponse\"2\n\x10WatchTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\";\n\x11WatchTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"B\n\x12\x41nalyzeMeshRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"*\n\x13\x41nalyzeMeshResponse\x12\x13\n\x0breport_json\x18\x01 \x01(\t\"A\n\x11RepairMeshRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"7\n\x12RepairMeshResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x13\n\x0breport_json\x18\x02 \x01(\t2\x9b\x07\n\x13PrintabilityService\x12\x80\x01\n\x11\x43reateAnalyzeTask\x12\x34.printforge.printability.v1.CreateAnalyzeTaskRequest\x1a\x35.printforge.printability.v1.CreateAnalyzeTaskResponse\x12}\n\x10\x43reateRepairTask\x12\x33.printforge.printability.v1.CreateRepairTaskRequest\x1a\x34.printforge.printability.v1.CreateRepairTaskResponse\x12\x62\n\x07GetTask\x12*.printforge.printability.v1.GetTaskRequest\x1a+.printforge.printability.v1.GetTaskResponse\x12h\n\tListTasks\x12,.printforge.printability.v1.ListTasksRequest\x1a-.printforge.printability.v1.ListTasksResponse\x12k\n\nDeleteTask\x12-.printforge.printability.v1.DeleteTaskRequest\x1a..printforge.printability.v1.DeleteTaskResponse\x12j\n\tWatchTask\x12,.printforge.printability.v1.WatchTaskRequest\x1a-.printforge.printability.v1.WatchTaskResponse0\x01\x12n\n\x0b\x41nalyzeMesh\x12..printforge.printability.v1.AnalyzeMeshRequest\x1a/.printforge.printability.v1.AnalyzeMeshResponse\x12k\n\nRepairMesh\x12-.printforge.printability.v1.RepairMeshRequest\x1a..printforge.printability.v1.RepairMeshResponseb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n-printforge/printability/v1/printability.proto\x12\x1aprintforge.printability.v1\x1a\x1dprintforge/task/v1/task.proto\"\x99\x01\n\x18\x43reateAnalyzeTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x11\n\tmodel_url\x18\x02 \x01(\t\x12\x15\n\rinput_task_id\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x0f\n\x07printer\x18\x05 \x01(\t\x12\x10\n\x08material\x18\x06 \x01(\t\x12\x13\n\x0b\x61uto_orient\x18\x07 \x01(\x08\"C\n\x19\x43reateAnalyzeTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"u\n\x17\x43reateRepairTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x11\n\tmodel_url\x18\x02 \x01(\t\x12\x15\n\rinput_task_id\x18\x03 \x01(\t\x12\x0c\n\x04unit\x18\x04 \x01(\t\x12\x13\n\x0b\x61uto_orient\x18\x05 \x01(\x08\"B\n\x18\x43reateRepairTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\">\n\x0eGetTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"9\n\x0fGetTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"v\n\x10ListTasksRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0c\n\x04kind\x18\x02 \x01(\t\x12\x11\n\tpage_size\x18\x03 \x01(\x05\x12\x12\n\npage_token\x18\x04 \x01(\t\x12\x0c\n\x04skip\x18\x05 \x01(\x05\x12\x10\n\x08order_by\x18\x06 \x01(\t\"U\n\x11ListTasksResponse\x12\'\n\x05tasks\x18\x01 \x03(\x0b\x32\x18.printforge.task.v1.Task\x12\x17\n\x0fnext_page_token\x18\x02 \x01(\t\"A\n\x11\x44\x65leteTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\x12\x0c\n\x04kind\x18\x03 \x01(\t\"\x14\n\x12\x44\x65leteTaskResponse\"2\n\x10WatchTaskRequest\x12\r\n\x05owner\x18\x01 \x01(\t\x12\x0f\n\x07task_id\x18\x02 \x01(\t\";\n\x11WatchTaskResponse\x12&\n\x04task\x18\x01 \x01(\x0b\x32\x18.printforge.task.v1.Task\"B\n\x12\x41nalyzeMeshRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"*\n\x13\x41nalyzeMeshResponse\x12\x13\n\x0breport_json\x18\x01 \x01(\t\"A\n\x11RepairMeshRequest\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x10\n\x08\x66ilename\x18\x02 \x01(\t\x12\x0c\n\x04unit\x18\x03 \x01(\t\"7\n\x12RepairMeshResponse\x12\x0c\n\x04\x64\x61ta\x18\x01 \x01(\x0c\x12\x13\n\x0breport_json\x18\x02 \x01(\t2\x9b\x07\n\x13PrintabilityService\x12\x80\x01\n\x11\x43reateAnalyzeTask\x12\x34.printforge.printability.v1.CreateAnalyzeTaskRequest\x1a\x35.printforge.printability.v1.CreateAnalyzeTaskResponse\x12}\n\x10\x43reateRepairTask\x12\x33.printforge.printability.v1.CreateRepairTaskRequest\x1a\x34.printforge.printability.v1.CreateRepairTaskResponse\x12\x62\n\x07GetTask\x12*.printforge.printability.v1.GetTaskRequest\x1a+.printforge.printability.v1.GetTaskResponse\x12h\n\tListTasks\x12,.printforge.printability.v1.ListTasksRequest\x1a-.printforge.printability.v1.ListTasksResponse\x12k\n\nDeleteTask\x12-.printforge.printability.v1.DeleteTaskRequest\x1a..printforge.printability.v1.DeleteTaskResponse\x12j\n\tWatchTask\x12,.printforge.printability.v1.WatchTaskRequest\x1a-.printforge.printability.v1.WatchTaskResponse0\x01\x12n\n\x0b\x41nalyzeMesh\x12..printforge.printability.v1.AnalyzeMeshRequest\x1a/.printforge.printability.v1.AnalyzeMeshResponse\x12k\n\nRepairMesh\x12-.printforge.printability.v1.RepairMeshRequest\x1a..printforge.printability.v1.RepairMeshResponseb\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'printforge.printability.v1.printability_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_CREATEANALYZETASKREQUEST']._serialized_start=108
-  _globals['_CREATEANALYZETASKREQUEST']._serialized_end=222
-  _globals['_CREATEANALYZETASKRESPONSE']._serialized_start=224
-  _globals['_CREATEANALYZETASKRESPONSE']._serialized_end=291
-  _globals['_CREATEREPAIRTASKREQUEST']._serialized_start=293
-  _globals['_CREATEREPAIRTASKREQUEST']._serialized_end=389
-  _globals['_CREATEREPAIRTASKRESPONSE']._serialized_start=391
-  _globals['_CREATEREPAIRTASKRESPONSE']._serialized_end=457
-  _globals['_GETTASKREQUEST']._serialized_start=459
-  _globals['_GETTASKREQUEST']._serialized_end=521
-  _globals['_GETTASKRESPONSE']._serialized_start=523
-  _globals['_GETTASKRESPONSE']._serialized_end=580
-  _globals['_LISTTASKSREQUEST']._serialized_start=582
-  _globals['_LISTTASKSREQUEST']._serialized_end=700
-  _globals['_LISTTASKSRESPONSE']._serialized_start=702
-  _globals['_LISTTASKSRESPONSE']._serialized_end=787
-  _globals['_DELETETASKREQUEST']._serialized_start=789
-  _globals['_DELETETASKREQUEST']._serialized_end=854
-  _globals['_DELETETASKRESPONSE']._serialized_start=856
-  _globals['_DELETETASKRESPONSE']._serialized_end=876
-  _globals['_WATCHTASKREQUEST']._serialized_start=878
-  _globals['_WATCHTASKREQUEST']._serialized_end=928
-  _globals['_WATCHTASKRESPONSE']._serialized_start=930
-  _globals['_WATCHTASKRESPONSE']._serialized_end=989
-  _globals['_ANALYZEMESHREQUEST']._serialized_start=991
-  _globals['_ANALYZEMESHREQUEST']._serialized_end=1057
-  _globals['_ANALYZEMESHRESPONSE']._serialized_start=1059
-  _globals['_ANALYZEMESHRESPONSE']._serialized_end=1101
-  _globals['_REPAIRMESHREQUEST']._serialized_start=1103
-  _globals['_REPAIRMESHREQUEST']._serialized_end=1168
-  _globals['_REPAIRMESHRESPONSE']._serialized_start=1170
-  _globals['_REPAIRMESHRESPONSE']._serialized_end=1225
-  _globals['_PRINTABILITYSERVICE']._serialized_start=1228
-  _globals['_PRINTABILITYSERVICE']._serialized_end=2151
+  _globals['_CREATEANALYZETASKREQUEST']._serialized_start=109
+  _globals['_CREATEANALYZETASKREQUEST']._serialized_end=262
+  _globals['_CREATEANALYZETASKRESPONSE']._serialized_start=264
+  _globals['_CREATEANALYZETASKRESPONSE']._serialized_end=331
+  _globals['_CREATEREPAIRTASKREQUEST']._serialized_start=333
+  _globals['_CREATEREPAIRTASKREQUEST']._serialized_end=450
+  _globals['_CREATEREPAIRTASKRESPONSE']._serialized_start=452
+  _globals['_CREATEREPAIRTASKRESPONSE']._serialized_end=518
+  _globals['_GETTASKREQUEST']._serialized_start=520
+  _globals['_GETTASKREQUEST']._serialized_end=582
+  _globals['_GETTASKRESPONSE']._serialized_start=584
+  _globals['_GETTASKRESPONSE']._serialized_end=641
+  _globals['_LISTTASKSREQUEST']._serialized_start=643
+  _globals['_LISTTASKSREQUEST']._serialized_end=761
+  _globals['_LISTTASKSRESPONSE']._serialized_start=763
+  _globals['_LISTTASKSRESPONSE']._serialized_end=848
+  _globals['_DELETETASKREQUEST']._serialized_start=850
+  _globals['_DELETETASKREQUEST']._serialized_end=915
+  _globals['_DELETETASKRESPONSE']._serialized_start=917
+  _globals['_DELETETASKRESPONSE']._serialized_end=937
+  _globals['_WATCHTASKREQUEST']._serialized_start=939
+  _globals['_WATCHTASKREQUEST']._serialized_end=989
+  _globals['_WATCHTASKRESPONSE']._serialized_start=991
+  _globals['_WATCHTASKRESPONSE']._serialized_end=1050
+  _globals['_ANALYZEMESHREQUEST']._serialized_start=1052
+  _globals['_ANALYZEMESHREQUEST']._serialized_end=1118
+  _globals['_ANALYZEMESHRESPONSE']._serialized_start=1120
+  _globals['_ANALYZEMESHRESPONSE']._serialized_end=1162
+  _globals['_REPAIRMESHREQUEST']._serialized_start=1164
+  _globals['_REPAIRMESHREQUEST']._serialized_end=1229
+  _globals['_REPAIRMESHRESPONSE']._serialized_start=1231
+  _globals['_REPAIRMESHRESPONSE']._serialized_end=1286
+  _globals['_PRINTABILITYSERVICE']._serialized_start=1289
+  _globals['_PRINTABILITYSERVICE']._serialized_end=2212
 # @@protoc_insertion_point(module_scope)

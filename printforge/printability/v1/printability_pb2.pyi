@@ -8,18 +8,22 @@ from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
 DESCRIPTOR: _descriptor.FileDescriptor
 
 class CreateAnalyzeTaskRequest(_message.Message):
-    __slots__ = ("owner", "model_url", "input_task_id", "unit", "printer")
+    __slots__ = ("owner", "model_url", "input_task_id", "unit", "printer", "material", "auto_orient")
     OWNER_FIELD_NUMBER: _ClassVar[int]
     MODEL_URL_FIELD_NUMBER: _ClassVar[int]
     INPUT_TASK_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
     PRINTER_FIELD_NUMBER: _ClassVar[int]
+    MATERIAL_FIELD_NUMBER: _ClassVar[int]
+    AUTO_ORIENT_FIELD_NUMBER: _ClassVar[int]
     owner: str
     model_url: str
     input_task_id: str
     unit: str
     printer: str
-    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ..., printer: _Optional[str] = ...) -> None: ...
+    material: str
+    auto_orient: bool
+    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ..., printer: _Optional[str] = ..., material: _Optional[str] = ..., auto_orient: _Optional[bool] = ...) -> None: ...
 
 class CreateAnalyzeTaskResponse(_message.Message):
     __slots__ = ("task",)
@@ -28,16 +32,18 @@ class CreateAnalyzeTaskResponse(_message.Message):
     def __init__(self, task: _Optional[_Union[_task_pb2.Task, _Mapping]] = ...) -> None: ...
 
 class CreateRepairTaskRequest(_message.Message):
-    __slots__ = ("owner", "model_url", "input_task_id", "unit")
+    __slots__ = ("owner", "model_url", "input_task_id", "unit", "auto_orient")
     OWNER_FIELD_NUMBER: _ClassVar[int]
     MODEL_URL_FIELD_NUMBER: _ClassVar[int]
     INPUT_TASK_ID_FIELD_NUMBER: _ClassVar[int]
     UNIT_FIELD_NUMBER: _ClassVar[int]
+    AUTO_ORIENT_FIELD_NUMBER: _ClassVar[int]
     owner: str
     model_url: str
     input_task_id: str
     unit: str
-    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ...) -> None: ...
+    auto_orient: bool
+    def __init__(self, owner: _Optional[str] = ..., model_url: _Optional[str] = ..., input_task_id: _Optional[str] = ..., unit: _Optional[str] = ..., auto_orient: _Optional[bool] = ...) -> None: ...
 
 class CreateRepairTaskResponse(_message.Message):
     __slots__ = ("task",)

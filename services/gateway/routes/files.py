@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import mimetypes
 from collections.abc import Callable
 
 from fastapi import APIRouter, Request, Response
 
-from printforge.runtime.blobs import BlobNotFound
 from printforge.runtime.signing import InvalidSignature, sign_blob, verify_blob_token
+from services.gateway.blob_download import stream_blob
 from services.gateway.errors import ApiError
 
 router = APIRouter(tags=["files"])
@@ -42,11 +41,9 @@ async def download(token: str, request: Request) -> Response:
         key = verify_blob_token(token, state.settings.signing_key)
     except InvalidSignature as exc:
         raise ApiError(403, str(exc), "invalid_signature") from None
-    try:
-        data = await asyncio.to_thread(state.blobs.get, key)
-    except BlobNotFound:
-        raise ApiError(404, "the file no longer exists") from None
     name = key.rsplit("/", 1)[-1]
     ext = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
     media = _TYPES.get(ext) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return await stream_blob(
+        state.blobs, key, media, {"Content-Disposition": f'attachment; filename="{name}"'}
+    )

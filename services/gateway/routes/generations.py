@@ -33,11 +33,12 @@ from sse_starlette.sse import EventSourceResponse
 
 from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
-from printforge.runtime.blobs import BlobNotFound
 from printforge.runtime.signing import InvalidSignature, rounded_expiry, sign_claims, verify_claims
 from printforge.runtime.tasks import failure_codes
+from services.gateway.blob_download import stream_blob
 from services.gateway.errors import ApiError
 from services.gateway.principal import Principal, consume, require_principal
+from services.gateway.printability_summary import PrintabilitySummary, printability_summary
 from services.gateway.schemas import ErrorBody
 from services.gateway.sse import envelope_error, event_stream
 
@@ -108,6 +109,9 @@ class GenerationBody(BaseModel):
     paramManifest: list[dict[str, Any]]
     paramValues: dict[str, Any]
     analysis: dict[str, Any] | None = Field(description="Printability analysis of the STL handed out.")
+    printability: PrintabilitySummary | None = Field(
+        None, description="printforge extension: status and issues of that analysis; null until completed."
+    )
     interpretation: dict[str, Any] | None = Field(None, description="What the planner understood (chat).")
     error: str | None = None
     createdAt: str = Field(description="When this version was created, ISO-8601 UTC with milliseconds.")
@@ -151,6 +155,7 @@ def generation_body(gen: pb.Generation, request: Request, *, latest: bool = True
         "paramManifest": json.loads(gen.param_manifest_json or "[]"),
         "paramValues": json.loads(gen.param_values_json or "{}"),
         "analysis": json.loads(gen.analysis_json) if gen.analysis_json else None,
+        "printability": printability_summary(gen),
         "interpretation": _interpretation(gen),
         "error": failure_codes.split(gen.error_message)[1] or None,
         "createdAt": iso8601(gen.created_at_ms),
@@ -401,14 +406,10 @@ async def download(
         raise ApiError(
             404, f"generation {generation_id} version {gen.version} has no {fmt} file ({gen.status})"
         )
-    try:
-        data = await asyncio.to_thread(request.app.state.blobs.get, key)
-    except BlobNotFound:
-        raise ApiError(404, "the file no longer exists") from None
     headers = {k: v for k, v in response.headers.items() if k.startswith("ratelimit-")}
     headers["Content-Disposition"] = f'attachment; filename="{generation_id}-v{gen.version}.{fmt}"'
     if signed:
         # A signed URL is its own credential (no cookies, no key), so any page may load it,
         # e.g. a <model-viewer> or three.js viewer on the client's own origin.
         headers["Access-Control-Allow-Origin"] = "*"
-    return Response(data, media_type=MEDIA_TYPES[fmt], headers=headers)
+    return await stream_blob(request.app.state.blobs, key, MEDIA_TYPES[fmt], headers)

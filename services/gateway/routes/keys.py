@@ -54,4 +54,5 @@ async def revoke_key(key_id: str, request: Request, principal: Caller) -> dict[s
     reply = await clients.call(
         clients.auth.RevokeApiKey, auth_pb2.RevokeApiKeyRequest(key_id=key_id, user_id=principal.user_id)
     )
+    request.app.state.quota_leases.forget(reply.key.id)
     return _key_out(reply.key)

@@ -25,6 +25,7 @@ from printforge.runtime.url_policy import DataTarget, UnsafeURLError, validate_u
 from services.gateway.errors import ApiError
 from services.gateway.makistry_views import JOB_SOURCES, BadOutputFormat, job_object, parse_output_format
 from services.gateway.principal import Principal, consume, require_principal
+from services.gateway.printability_summary import PrintabilitySummary
 from services.gateway.routes.files import url_signer
 from services.gateway.routes.generations import generation_updates
 from services.gateway.schemas import ErrorBody
@@ -66,6 +67,9 @@ class Job(BaseModel):
     error_message: str | None
     created_at: str | None
     updated_at: str | None
+    printability: PrintabilitySummary | None = Field(
+        None, description="printforge extension: status and issues of the part's check; null until success."
+    )
 
 
 class JobList(BaseModel):

@@ -70,6 +70,7 @@ def build_router(kind: str, path: str) -> APIRouter:
             raise ApiError(
                 400, "Missing parameter: provide either input_task_id or model_url", "missing_parameter"
             )
+        auto_orient = bool(body.auto_orient)
         common = {
             "owner": principal.user_id,
             "model_url": body.model_url or "",
@@ -79,13 +80,18 @@ def build_router(kind: str, path: str) -> APIRouter:
         if kind == ANALYZE:
             reply = await clients.call(
                 clients.printability.CreateAnalyzeTask,
-                pb.CreateAnalyzeTaskRequest(**common, printer=body.printer or ""),
+                pb.CreateAnalyzeTaskRequest(
+                    **common,
+                    printer=body.printer or "",
+                    material=body.material or "",
+                    auto_orient=auto_orient,
+                ),
                 timeout_s=CREATE_TIMEOUT_S,
             )
         else:
             reply = await clients.call(
                 clients.printability.CreateRepairTask,
-                pb.CreateRepairTaskRequest(**common),
+                pb.CreateRepairTaskRequest(**common, auto_orient=auto_orient),
                 timeout_s=CREATE_TIMEOUT_S,
             )
         return {"result": reply.task.id}

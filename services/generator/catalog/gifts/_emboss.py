@@ -25,7 +25,7 @@ from OCP.TopoDS import TopoDS
 from services.generator.catalog.gifts._layout import PlacedLine
 from services.generator.catalog.template import require
 from services.generator.manifest import Param
-from services.generator.render import GeometryError, single_solid
+from services.generator.solids import GeometryError, single_solid
 from services.generator.text import text_faces
 
 TEXT_STYLES = ("raised", "engraved")

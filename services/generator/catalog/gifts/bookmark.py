@@ -15,7 +15,7 @@ from services.generator.catalog.gifts._emboss import check_floor, emboss, text_p
 from services.generator.catalog.gifts._layout import Line, PlacedLine, layout
 from services.generator.catalog.template import Template, raise_if
 from services.generator.manifest import Param
-from services.generator.render import single_solid
+from services.generator.solids import single_solid
 
 CORNER_RADIUS_MM = 4.0
 HOLE_INSET_MM = 8.0  # from the end of the strip to the tassel hole's centre

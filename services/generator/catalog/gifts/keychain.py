@@ -15,7 +15,7 @@ from services.generator.catalog.gifts._emboss import check_floor, emboss, text_p
 from services.generator.catalog.gifts._layout import Line, PlacedLine, layout
 from services.generator.catalog.template import Template, raise_if
 from services.generator.manifest import Param
-from services.generator.render import single_solid
+from services.generator.solids import single_solid
 
 TEXT_SIZE_RATIO = 0.6  # nominal font size as a share of the tag height
 MARGIN_RATIO = 0.1

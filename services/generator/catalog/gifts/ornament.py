@@ -16,7 +16,7 @@ from services.generator.catalog.gifts._emboss import check_floor, emboss, text_p
 from services.generator.catalog.gifts._layout import Line, PlacedLine, layout
 from services.generator.catalog.template import Template, raise_if
 from services.generator.manifest import Param
-from services.generator.render import single_solid
+from services.generator.solids import single_solid
 
 SHAPES = ("round", "star")
 STAR_POINTS = 5

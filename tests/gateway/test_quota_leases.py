@@ -1,0 +1,158 @@
+"""Quota leases against the real auth store (SQLite): quiet keys count one by one, busy keys in
+batches, and nothing is ever admitted beyond the limit."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from printforge.runtime.db import engine_for
+from services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
+from services.auth.store import AuthStore
+from services.gateway.quota_leases import QuotaAnswer, QuotaLeases
+
+# 15:09:26.535 UTC on a fixed day: the minute window has 33.465 s left.
+T0_MS = 1_805_036_966_535
+
+
+class Clocks:
+    """One clock for the store (epoch ms) and the leases (seconds), moved together by the test."""
+
+    def __init__(self) -> None:
+        self.ms = T0_MS
+
+    def store(self) -> int:
+        return self.ms
+
+    def leases(self) -> float:
+        return self.ms / 1000
+
+    def advance(self, seconds: float) -> None:
+        self.ms += int(seconds * 1000)
+
+
+class Auth:
+    """The auth service's counting, through the real store; records the counts asked for."""
+
+    def __init__(self, tmp_path: Path, limit: int, clocks: Clocks) -> None:
+        rules = {
+            Bucket.REQUESTS: QuotaRule(Bucket.REQUESTS, limit, MINUTE_S),
+            Bucket.CHAT: QuotaRule(Bucket.CHAT, 1, DAY_S),
+        }
+        self.store = AuthStore(engine_for(f"sqlite:///{tmp_path / 'auth.db'}"), rules, clock=clocks.store)
+        self.store.migrate()
+        _, self.key, _ = self.store.create_api_key("alice")
+        self.asked: list[int] = []
+
+    async def ask(self, n: int) -> QuotaAnswer:
+        self.asked.append(n)
+        await asyncio.sleep(0)  # a real round trip yields to the other requests
+        d = self.store.consume_quota(self.key.id, Bucket.REQUESTS, n)
+        return QuotaAnswer(d.allowed, d.limit, d.remaining, d.reset_seconds, d.granted)
+
+
+@pytest.fixture
+def clocks() -> Clocks:
+    return Clocks()
+
+
+async def _burst(leases: QuotaLeases, auth: Auth, requests: int) -> list[QuotaAnswer]:
+    return [await leases.consume(auth.key.id, auth.ask) for _ in range(requests)]
+
+
+async def test_a_quiet_key_is_counted_request_by_request(tmp_path: Path, clocks: Clocks) -> None:
+    auth = Auth(tmp_path, 60, clocks)
+    leases = QuotaLeases(clock=clocks.leases)
+    answers = []
+    for _ in range(10):
+        answers += await _burst(leases, auth, 1)
+        clocks.advance(1.0)
+    assert auth.asked == [1] * 10
+    assert [a.remaining for a in answers] == list(range(59, 49, -1))
+
+
+async def test_a_busy_key_is_counted_in_batches_and_never_beyond_the_limit(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=50)
+    second_one = await _burst(leases, auth, 200)
+    assert auth.asked == [1] * 200  # no traffic seen before: nothing to size a batch from
+    clocks.advance(1.0)
+    asked_before = len(auth.asked)
+    later: list[QuotaAnswer] = []
+    for _ in range(10):  # 2000 more requests in the next second, with 800 left in the window
+        later += await _burst(leases, auth, 200)
+        clocks.advance(0.1)
+    batches = auth.asked[asked_before:]
+    # 16 batches of 50 and a few single counts near the end, then refusals served from memory.
+    assert max(batches) == 50 and len(batches) < 40, batches
+    allowed = sum(a.allowed for a in second_one + later)
+    assert allowed == 1000  # every request the limit admits, and not one more
+    remaining = [a.remaining for a in second_one + later if a.allowed]
+    assert remaining == sorted(remaining, reverse=True) and remaining[-1] == 0
+    assert later[-1].allowed is False
+
+
+async def test_near_the_limit_batches_shrink_to_one(tmp_path: Path, clocks: Clocks) -> None:
+    auth = Auth(tmp_path, 40, clocks)
+    leases = QuotaLeases(clock=clocks.leases)
+    await _burst(leases, auth, 20)
+    clocks.advance(1.0)
+    answers = await _burst(leases, auth, 30)
+    assert sum(a.allowed for a in answers) == 20
+    assert all(n <= 20 // 4 for n in auth.asked)  # a quarter of what was left, at most
+
+
+async def test_a_lease_expires_after_its_second(tmp_path: Path, clocks: Clocks) -> None:
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=20)
+    await _burst(leases, auth, 30)
+    clocks.advance(1.0)
+    await _burst(leases, auth, 1)  # takes a batch of 20, serves 1
+    assert auth.asked[-1] == 20
+    clocks.advance(1.01)
+    asked = len(auth.asked)
+    await _burst(leases, auth, 1)
+    assert len(auth.asked) == asked + 1  # the 19 left were dropped with the lease
+
+
+async def test_forget_drops_a_lease_at_once(tmp_path: Path, clocks: Clocks) -> None:
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=20)
+    await _burst(leases, auth, 30)
+    clocks.advance(1.0)
+    await _burst(leases, auth, 1)
+    leases.forget(auth.key.id)
+    asked = len(auth.asked)
+    await _burst(leases, auth, 1)
+    assert len(auth.asked) == asked + 1
+
+
+async def test_concurrent_requests_share_one_refill(tmp_path: Path, clocks: Clocks) -> None:
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=100)
+    await _burst(leases, auth, 100)
+    clocks.advance(1.0)
+    asked = len(auth.asked)
+    answers = await asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(50)))
+    assert all(a.allowed for a in answers)
+    assert auth.asked[asked:] == [100]  # one batch served all 50, not 50 batches
+
+
+async def test_a_failed_refill_reaches_its_caller_and_the_waiters_retry(clocks: Clocks) -> None:
+    calls: list[int] = []
+
+    async def flaky(n: int) -> QuotaAnswer:
+        calls.append(n)
+        await asyncio.sleep(0)
+        if len(calls) == 1:
+            raise ConnectionError("auth unavailable")
+        return QuotaAnswer(True, 100, 100 - len(calls), 30, 1)
+
+    leases = QuotaLeases(clock=clocks.leases)
+    results = await asyncio.gather(*(leases.consume("k", flaky) for _ in range(3)), return_exceptions=True)
+    assert isinstance(results[0], ConnectionError)
+    assert all(isinstance(r, QuotaAnswer) and r.allowed for r in results[1:])
