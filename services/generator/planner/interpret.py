@@ -23,7 +23,6 @@ from services.generator.planner.build import build
 from services.generator.planner.families import (
     Detection,
     Family,
-    catalogue,
     closest_families,
     detect,
     get_family,
@@ -104,7 +103,7 @@ class Result:
 def interpret(prompt: str, model: TreeModel | None = None) -> Plan:
     """Plan a part from `prompt`; `model` is consulted only when the rules understand nothing."""
     if not prompt or not prompt.strip():
-        raise NotUnderstoodError(_cannot("the prompt is empty"))
+        raise not_understood("", [])
     ctx = analyse(prompt)
     feats.classify(ctx)
     found = sizing.find(ctx)
@@ -306,11 +305,11 @@ def not_understood(prompt: str, words: list[str]) -> NotUnderstoodError:
     """The honest answer: which words were not understood and what can be made instead."""
     offer = closest_families(words)
     named = ", ".join(repr(w) for w in words[:4])
-    what = f"I don't know how to make {named}" if words else f"nothing in {prompt[:80]!r} names a part"
+    if words:
+        what = f"I don't know how to make {named}"
+    else:
+        what = f"nothing in {prompt[:80]!r} names a part" if prompt.strip() else "the prompt is empty"
     titles = ", ".join(o["title"] for o in offer)
     message = f"{what}: it is not a part I can design. The closest things I can make: {titles}."
     return NotUnderstoodError(message, words, offer)
 
-
-def _cannot(why: str) -> str:
-    return f"cannot plan a part: {why}. I can make: {', '.join(catalogue())}."
