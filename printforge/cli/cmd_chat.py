@@ -68,6 +68,8 @@ def handle(args: argparse.Namespace) -> int:
             f"wrote {args.output} ({report.title}, {box.xlen:.1f} x {box.ylen:.1f} x {box.zlen:.1f} mm, "
             f"confidence {report.confidence:.2f})"
         )
+        for line in report.understood[1:]:
+            print(f"  understood: {line}")
         for line in report.assumed:
             print(f"  assumed: {line}")
         for line in report.approximated:

@@ -63,3 +63,9 @@ def test_image2cad_cli(tmp_path: Path) -> None:
     mesh = trimesh.load(out)
     assert mesh.is_watertight and mesh.extents.max() == pytest.approx(60 + 2 * (1 + 4), abs=0.5)
     assert main(["image2cad", str(tmp_path / "missing.png"), "--kind", "stencil", "-o", str(out)]) == 1
+
+
+def test_chat_says_what_the_named_object_sized(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chat", "wall hook for a bike helmet", "-o", str(tmp_path / "hook.stl")]) == 0
+    out = capsys.readouterr().out
+    assert "understood: Reach = 60 mm from the bike helmet" in out and "not used" not in out
