@@ -80,7 +80,7 @@ class HexKeyHolder(Family):
         if p["smallest"] > p["largest"]:
             raise ParamError({"smallest": "the smallest key must not be larger than the largest"})
 
-    def _layout(self, p: Mapping[str, Any]) -> tuple[list[tuple[float, float]], float, float]:
+    def layout(self, p: Mapping[str, Any]) -> tuple[list[tuple[float, float]], float, float]:
         """(x, socket corner width) per key, block length, block width."""
         corners = [(s + 2 * p["clearance"]) / COS30 for s in self.sizes(p)]
         xs, x = [], WALL
@@ -90,16 +90,16 @@ class HexKeyHolder(Family):
         return xs, x, max(corners) + 2 * WALL
 
     def build(self, p: Mapping[str, Any]) -> cq.Workplane:
-        xs, total, width = self._layout(p)
+        xs, total, width = self.layout(p)
         height = p["depth"] + WALL
         body = cq.Workplane("XY").box(total, width, height, centered=(False, True, False))
-        for (x, corner), _ in zip(xs, self.sizes(p), strict=True):
+        for x, corner in xs:
             socket = cq.Workplane("XY").polygon(6, corner).extrude(p["depth"] + 1).translate((x, 0, WALL))
             body = body.cut(socket)
         return body.translate((-total / 2, 0, 0))
 
     def outline(self, p: Mapping[str, Any]) -> Outline:
-        _, total, width = self._layout(p)
+        _, total, width = self.layout(p)
         return Outline("rect", total, width, p["depth"] + WALL)
 
 
@@ -148,18 +148,18 @@ class CellHolder(Family):
                 out["rows"] = math.ceil(total / out["columns"])
         return out
 
-    def _cell(self, p: Mapping[str, Any]) -> tuple[float, float]:
+    def pocket(self, p: Mapping[str, Any]) -> tuple[float, float]:
         cell = CELL_NAMES[p["cell"]]
         return float(cell.features["diameter"]) + 2 * p["clearance"], float(cell.features["length"])
 
-    def _size(self, p: Mapping[str, Any]) -> tuple[float, float, float]:
-        d, h = self._cell(p)
+    def extents(self, p: Mapping[str, Any]) -> tuple[float, float, float]:
+        d, h = self.pocket(p)
         pitch = d + WALL / 2
         return p["columns"] * pitch + WALL * 1.5, p["rows"] * pitch + WALL * 1.5, max(h / 2, 3.0) + WALL
 
     def build(self, p: Mapping[str, Any]) -> cq.Workplane:
-        d, _ = self._cell(p)
-        lx, ly, lz = self._size(p)
+        d, _ = self.pocket(p)
+        lx, ly, lz = self.extents(p)
         pitch = d + WALL / 2
         points = [
             ((i - (p["columns"] - 1) / 2) * pitch, (j - (p["rows"] - 1) / 2) * pitch)
@@ -171,7 +171,7 @@ class CellHolder(Family):
         return body.cut(pockets)
 
     def outline(self, p: Mapping[str, Any]) -> Outline:
-        lx, ly, lz = self._size(p)
+        lx, ly, lz = self.extents(p)
         return Outline("rect", lx, ly, lz)
 
 
