@@ -258,6 +258,10 @@ def resolve(
     note = ctx.assumed.append if ctx is not None else (lambda _msg: None)
     kind = feature["type"]
     out = dict(feature)
+    for key, value in family.feature_defaults(kind, p).items():
+        if out.get(key) is None:
+            out[key] = value
+            note(f"{kind} {key} {value:g} mm (sized for this part)")
     if kind == "fillet":
         if out.get("radius") is None:
             out["radius"] = round(max(0.5, min(3.0, small / 8)), 2)

@@ -48,6 +48,7 @@ def test_flange_for_a_pipe_takes_the_pipe_as_its_bore() -> None:
     p = plan.tree["params"]
     assert p["bore"] == 32 and p["outer_diameter"] > 32 + 4 * 5
     (holes,) = plan.tree["features"]
+    assert holes["diameter"] == (p["outer_diameter"] - 32) / 2 / 3, "bolt holes sized for the ring"
     pcd = holes["pattern"]["pcd"]
     assert 32 + holes["diameter"] < pcd < p["outer_diameter"] - holes["diameter"]
     assert len(realise(plan).shape.Solids()) == 1

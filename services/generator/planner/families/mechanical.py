@@ -163,14 +163,17 @@ class Flange(Family):
         od = p["outer_diameter"]
         return Outline("circle", od, od, p["thickness"], inner=p["bore"])
 
+    def feature_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Bolt holes a third of the ring wide, so a ring of material is left either side."""
+        if kind != "hole":
+            return {}
+        ring = (p["outer_diameter"] - p["bore"]) / 2
+        return {"diameter": round(max(3.0, min(ring / 3, 18.0)), 1)}
+
     def default_features(self, p: Mapping[str, Any], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if any(f["type"] == "hole" for f in features):
             return []
-        ring = (p["outer_diameter"] - p["bore"]) / 2
-        diameter = round(max(3.0, min(ring / 3, 18.0)), 1)
-        return [
-            {"type": "hole", "diameter": diameter, "depth": None, "pattern": {"kind": "circle", "count": 4}}
-        ]
+        return [{"type": "hole", "diameter": None, "depth": None, "pattern": {"kind": "circle", "count": 4}}]
 
 
 class SpurGear(Family):
