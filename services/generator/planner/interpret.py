@@ -303,6 +303,7 @@ VAGUE_NOUNS = frozenset(("something", "thing", "object", "item", "stuff", "widge
 
 def not_understood(prompt: str, words: list[str]) -> NotUnderstoodError:
     """The honest answer: which words were not understood and what can be made instead."""
+    words = list(dict.fromkeys(words))
     offer = closest_families(words)
     named = ", ".join(repr(w) for w in words[:4])
     if words:

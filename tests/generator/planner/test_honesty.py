@@ -50,3 +50,9 @@ def test_a_correction_is_reported() -> None:
 
 def test_numbers_alone_still_make_a_part() -> None:
     assert interpret("40 x 20 x 10 mm").tree["family"] == "box"
+
+
+def test_each_unknown_word_is_named_once() -> None:
+    with pytest.raises(NotUnderstoodError) as info:
+        interpret("a dragon for my dragon collection")
+    assert info.value.words == ["dragon", "collection"]
