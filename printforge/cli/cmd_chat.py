@@ -3,7 +3,8 @@
 Runs the planner chain the generator service runs (interpret → feature tree → build),
 with each extra argument applied as a chat follow-up turn, and writes the last version.
 The format follows the extension (.step .stl .glb .3mf). `--json` prints the final
-feature tree, interpretation report and parameter manifest.
+feature tree, interpretation report and parameter manifest — or, for a prompt that names
+nothing the planner makes, `{"status": "not_understood", ...}` with the closest families.
 """
 
 from __future__ import annotations
@@ -48,7 +49,11 @@ def handle(args: argparse.Namespace) -> int:
         for message in args.followups:
             plan = refine(plan.tree, message, model)
         result = realise(plan)
-    except (NotUnderstoodError, ParamError, BuildError, TreeError, ModelError) as exc:
+    except NotUnderstoodError as exc:
+        if args.json:
+            print(json.dumps(exc.to_json(), indent=2))
+        return _fail(str(exc))
+    except (ParamError, BuildError, TreeError, ModelError) as exc:
         return _fail(str(exc))
     try:
         write_shape(result.shape, args.output)
@@ -63,8 +68,12 @@ def handle(args: argparse.Namespace) -> int:
             f"wrote {args.output} ({report.title}, {box.xlen:.1f} x {box.ylen:.1f} x {box.zlen:.1f} mm, "
             f"confidence {report.confidence:.2f})"
         )
+        for line in report.understood[1:]:
+            print(f"  understood: {line}")
         for line in report.assumed:
             print(f"  assumed: {line}")
+        for line in report.approximated:
+            print(f"  approximated: {line}")
         for line in report.unused:
             print(f"  not used: {line}")
         for line in report.notes:

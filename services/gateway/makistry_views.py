@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from printforge.generator.v1 import generator_pb2 as pb
+from printforge.runtime.tasks import failure_codes
 from services.gateway.printability_summary import printability_summary
 
 OUTPUT_FORMATS = ("STEP", "STL", "GLB", "3MF")
@@ -21,7 +22,7 @@ DEFAULT_OUTPUT_FORMAT = "STEP"
 JOB_SOURCES = ("text", "image")
 JOB_TYPES = {"text": "text-to-cad", "image": "image-to-cad"}
 STATUSES = {"processing": "processing", "completed": "success", "failed": "failed"}
-GENERATION_FAILED = "generation_failed"
+GENERATION_FAILED = failure_codes.GENERATION_FAILED
 
 
 class BadOutputFormat(ValueError):
@@ -69,6 +70,7 @@ def job_object(generation: pb.Generation, sign: Callable[[str], str]) -> dict[st
         name.upper(): sign(files[name.lower()]) for name in OUTPUT_FORMATS if name.lower() in files
     }
     failed = status == "failed"
+    error_code, error_message = failure_codes.makistry_error(generation.error_message)
     return {
         "job_id": generation.id,
         "type": JOB_TYPES.get(generation.source, generation.source),
@@ -76,8 +78,8 @@ def job_object(generation: pb.Generation, sign: Callable[[str], str]) -> dict[st
         "output_format": fmt,
         "download_url": download_urls.get(fmt),
         "download_urls": download_urls,
-        "error_code": GENERATION_FAILED if failed else None,
-        "error_message": (generation.error_message or "generation failed") if failed else None,
+        "error_code": error_code if failed else None,
+        "error_message": error_message if failed else None,
         "created_at": iso_ms(generation.created_at_ms),
         "updated_at": iso_ms(generation.updated_at_ms),
         "printability": printability_summary(generation) if status == "success" else None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from printforge.runtime.tasks import failure_codes
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import report_progress
 
@@ -32,6 +33,18 @@ class InvalidParams(TaskFailure):
 
 class UnknownTemplate(TaskFailure):
     """No template with that kind and id; the message lists the ones that exist."""
+
+
+class NotUnderstood(TaskFailure):
+    """The prompt names no part the planner can make; tagged so APIs report it as its own code."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(failure_codes.tag(failure_codes.NOT_UNDERSTOOD, message))
+        self.untagged = message
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled back from the worker: rebuilt from the untagged message, so it is tagged once.
+        return (type(self), (self.untagged,))
 
 
 def catalog(kind: str) -> list[dict[str, Any]]:
@@ -124,9 +137,12 @@ def rebuild_part(tree: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
 def _planner_failure(exc: Exception) -> TaskFailure:
     """Planner errors are ValueErrors with user-facing messages; anything else is a bug, re-raised."""
     from services.generator.manifest import ParamError
+    from services.generator.planner import NotUnderstoodError
 
     if isinstance(exc, ParamError):
         return InvalidParams(exc.errors)
+    if isinstance(exc, NotUnderstoodError):
+        return NotUnderstood(str(exc))
     if isinstance(exc, ValueError | RuntimeError):
         return TaskFailure(str(exc))
     raise exc

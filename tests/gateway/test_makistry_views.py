@@ -70,6 +70,13 @@ def test_failure_carries_code_and_message() -> None:
     assert job_object(generation("failed"), sign)["error_message"] == "generation failed"
 
 
+def test_a_prompt_not_understood_has_its_own_code() -> None:
+    message = "not_understood: I don't know how to make 'dragon'. The closest things I can make: Box"
+    job = job_object(generation("failed", error_message=message), sign)
+    assert job["error_code"] == "prompt_not_understood"
+    assert job["error_message"] == message.removeprefix("not_understood: ")
+
+
 def test_image_jobs_and_unknown_statuses() -> None:
     gen = generation("rendering")
     gen.source = "image"

@@ -2,8 +2,9 @@
 
 Shared by the planner's client tests (tests/generator/planner/test_llm.py) and the generator
 service tests, whose spawned CAD workers reach it over real HTTP on 127.0.0.1. What it answers
-is set on the handler class (`FakeOpenAI.answer`: a dict is sent as its JSON text, a str as is)
-and every request is recorded in `FakeOpenAI.requests`; `fake_openai()` resets both.
+is set on the handler class (`FakeOpenAI.answer`: a dict is sent as its JSON text, a str as is;
+`FakeOpenAI.answers`, when not empty, is replayed first, one answer per request) and every
+request is recorded in `FakeOpenAI.requests`; `fake_openai()` resets all three.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ TREE = {
 
 class FakeOpenAI(BaseHTTPRequestHandler):
     answer: ClassVar[Any] = TREE
+    answers: ClassVar[list[Any]] = []
     requests: ClassVar[list[dict]] = []
 
     def do_POST(self) -> None:
@@ -32,7 +34,8 @@ class FakeOpenAI(BaseHTTPRequestHandler):
         FakeOpenAI.requests.append(
             {"path": self.path, "body": body, "auth": self.headers.get("Authorization")}
         )
-        content = FakeOpenAI.answer if isinstance(FakeOpenAI.answer, str) else json.dumps(FakeOpenAI.answer)
+        answer = FakeOpenAI.answers.pop(0) if FakeOpenAI.answers else FakeOpenAI.answer
+        content = answer if isinstance(answer, str) else json.dumps(answer)
         payload = json.dumps({"choices": [{"message": {"role": "assistant", "content": content}}]}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -51,6 +54,7 @@ def fake_openai() -> Iterator[str]:
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
     FakeOpenAI.answer = TREE
+    FakeOpenAI.answers = []
     FakeOpenAI.requests = []
     try:
         yield f"http://127.0.0.1:{httpd.server_address[1]}/v1"

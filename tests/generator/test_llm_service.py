@@ -46,6 +46,7 @@ async def stub(
 @pytest.fixture(autouse=True)
 def fresh_model_state(llm_url: str) -> None:
     FakeOpenAI.answer = TREE
+    FakeOpenAI.answers = []
     FakeOpenAI.requests = []
 
 
@@ -95,5 +96,18 @@ async def test_an_answer_that_is_not_json_fails_the_generation(stub: pb_grpc.Gen
     FakeOpenAI.answer = "Sure! Here is a lovely desk toy: a cylinder."
     failed = await chat(stub, f"user-{uuid.uuid4().hex[:8]}", WHIMSICAL)
     assert failed.status == "failed"
-    assert failed.error_message.startswith("language model answer is not JSON"), failed.error_message
-    assert asked() == [WHIMSICAL], "a failed answer is not retried"
+    assert failed.error_message.startswith(
+        "the language model proposed no buildable part in 3 attempt(s); "
+        "last reason: language model answer is not JSON"
+    ), failed.error_message
+    assert len(FakeOpenAI.requests) == 3, "a failed answer is sent back twice (PRINTFORGE_LLM_RETRIES=2)"
+    assert asked()[0] == WHIMSICAL and all("rejected" in m for m in asked()[1:])
+
+
+async def test_a_corrected_answer_completes_the_generation(stub: pb_grpc.GeneratorServiceStub) -> None:
+    FakeOpenAI.answers = ["Sure! Here is a lovely desk toy: a cylinder.", TREE]
+    done = await chat(stub, f"user-{uuid.uuid4().hex[:8]}", WHIMSICAL)
+    assert done.status == "completed", done.error_message
+    interpretation = json.loads(done.interpretation_json)
+    assert interpretation["source"] == "llm" and "attempt 2" in interpretation["understood"][0]
+    assert len(FakeOpenAI.requests) == 2

@@ -316,6 +316,7 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
     )
     failed = await wait_done(stub, alice, nonsense.generation)
     assert failed.status == "failed" and "I can make" in failed.error_message
+    assert failed.error_message.startswith("not_understood: ")
 
     listed = await stub.ListGenerations(pb.ListGenerationsRequest(owner=alice, sources=["chat"], page_size=1))
     assert len(listed.generations) == 1 and listed.next_page_token
@@ -327,8 +328,8 @@ async def test_chat_generates_refines_and_fails_with_the_catalogue(
     expected = {(gen.id, 1, "completed"), (gen.id, 2, "completed"), (nonsense.generation.id, 1, "failed")}
     assert expected <= await _delivered(receiver, expected), receiver.bodies
     (failure,) = [b["data"] for b in receiver.bodies if b["data"]["generation_id"] == nonsense.generation.id]
-    assert (failure["job_status"], failure["error_code"]) == ("failed", "generation_failed")
-    assert "I can make" in failure["error_message"]
+    assert (failure["job_status"], failure["error_code"]) == ("failed", "prompt_not_understood")
+    assert "I can make" in failure["error_message"] and not failure["error_message"].startswith("not_")
     await stub.DeleteWebhook(pb.DeleteWebhookRequest(owner=alice, webhook_id=hook.webhook.id))
     assert not (await stub.ListWebhooks(pb.ListWebhooksRequest(owner=alice))).webhooks
 

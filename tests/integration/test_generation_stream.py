@@ -93,7 +93,8 @@ def test_unplannable_prompt_streams_to_failed(client: httpx.Client, alice: dict[
     gen_id = chat(client, alice, "sing me a lullaby")
     *_, final = stream_to_end(client, gen_id, alice)
     assert final["status"] == "failed"
-    assert "cannot plan a part" in final["error"] and "lullaby" in final["error"]
+    assert "I don't know how to make" in final["error"] and "lullaby" in final["error"]
+    assert final["interpretation"] == {"status": "not_understood", "message": final["error"]}
     assert final["stlUrl"] is None
     assert unsigned(final) == unsigned(client.get(f"/api/v1/generations/{gen_id}", headers=alice).json())
 

@@ -85,6 +85,16 @@ def test_text_to_cad_job_polls_to_a_step_download(mesh: Mesh, key: str) -> None:
     assert set(job["download_urls"]) >= {"STEP", "STL", "GLB"}
 
 
+def test_a_prompt_that_names_no_part_fails_as_not_understood(mesh: Mesh, key: str) -> None:
+    body = {"prompt": "a dragon"}
+    reply = httpx.post(f"{mesh.url}/v1/text-to-cad", headers=auth(key), json=body, timeout=30)
+    assert reply.status_code == 202, reply.text
+    job = poll(mesh, key, reply.json()["job_id"])
+    assert (job["status"], job["error_code"]) == ("failed", "prompt_not_understood"), job
+    assert job["error_message"].startswith("I don't know how to make 'dragon'")
+    assert "closest things I can make" in job["error_message"] and job["download_url"] is None
+
+
 def test_image_to_cad_multipart_and_data_url(mesh: Mesh, key: str) -> None:
     png = drawing_png()
     multipart = httpx.post(

@@ -34,6 +34,7 @@ from sse_starlette.sse import EventSourceResponse
 from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.signing import InvalidSignature, rounded_expiry, sign_claims, verify_claims
+from printforge.runtime.tasks import failure_codes
 from services.gateway.blob_download import stream_blob
 from services.gateway.errors import ApiError
 from services.gateway.principal import Principal, consume, require_principal
@@ -155,11 +156,21 @@ def generation_body(gen: pb.Generation, request: Request, *, latest: bool = True
         "paramValues": json.loads(gen.param_values_json or "{}"),
         "analysis": json.loads(gen.analysis_json) if gen.analysis_json else None,
         "printability": printability_summary(gen),
-        "interpretation": json.loads(gen.interpretation_json) if gen.interpretation_json else None,
-        "error": gen.error_message or None,
+        "interpretation": _interpretation(gen),
+        "error": failure_codes.split(gen.error_message)[1] or None,
         "createdAt": iso8601(gen.created_at_ms),
         "updatedAt": iso8601(gen.updated_at_ms),
     }
+
+
+def _interpretation(gen: pb.Generation) -> dict[str, Any] | None:
+    """The planner's report; for a prompt it did not understand, our `status: not_understood`."""
+    if gen.interpretation_json:
+        return json.loads(gen.interpretation_json)
+    cause, message = failure_codes.split(gen.error_message)
+    if cause == failure_codes.NOT_UNDERSTOOD:
+        return {"status": cause, "message": message}
+    return None
 
 
 async def _get(request: Request, owner: str, generation_id: str, version: int = 0) -> pb.Generation:

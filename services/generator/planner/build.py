@@ -33,6 +33,13 @@ STAGES = {
 EPS = 1e-3
 # Filleting hundreds of edges (a gear's flanks) takes OCCT tens of seconds; refuse instead.
 MAX_FINISHED_EDGES = 120
+# A fillet that fails is retried at half the radius, this many times in all, down to this size.
+FILLET_TRIES = 4
+MIN_FILLET = 0.2
+# A piece under this share of the volume is a speck a cut left behind, not a part.
+SPECK = 1e-3
+# A part that keeps less than this share of its volume after the cuts is a sliver.
+MIN_KEPT = 0.2
 
 
 class BuildError(ValueError):
@@ -43,6 +50,9 @@ class BuildError(ValueError):
 class Built:
     shape: cq.Shape
     warnings: list[str] = field(default_factory=list)
+    # (feature index, key, value) where the build used another value than the tree asked for
+    # (a fillet radius that had to shrink to fit a thin wall); `realise` writes them back.
+    adjusted: list[tuple[int, str, float]] = field(default_factory=list)
 
 
 def build(tree: Mapping[str, Any]) -> Built:
@@ -53,21 +63,30 @@ def build(tree: Mapping[str, Any]) -> Built:
     body = family.build(params)
     outline = family.outline(params)
     warnings: list[str] = []
+    adjusted: list[tuple[int, str, float]] = []
     cutters: list[cq.Shape] = []
     ordered = sorted(enumerate(tree["features"]), key=lambda item: (STAGES[item[1]["type"]], item[0]))
     for index, feature in ordered:
         label = f"feature {index + 1} ({feature['type']})"
         try:
-            if STAGES[feature["type"]] < STAGES["hole"]:
+            if feature["type"] == "fillet":
+                body, radius = _fillet(body, feature, outline)
+                if radius != feature["radius"]:
+                    adjusted.append((index, "radius", radius))
+                    warnings.append(
+                        f"{label}: radius {feature['radius']:g} mm does not fit this part; {radius:g} mm used"
+                    )
+            elif STAGES[feature["type"]] < STAGES["hole"]:
                 body = _apply(body, feature, outline)
             else:
                 cutters.extend(_cutters(feature, family, params, outline))
         except Exception as exc:  # OCCT raises Standard_Failure subclasses, not only ValueError
             warnings.append(f"{label} skipped: {type(exc).__name__}: {exc}")
     shape = _single(body)
+    whole = shape.Volume()
     if cutters:
         shape = shape.cut(*cutters).clean()
-    return Built(_solid(shape, warnings), warnings)
+    return Built(_solid(shape, warnings, whole), warnings, adjusted)
 
 
 def resolve_params(family: Family, values: Mapping[str, Any]) -> dict[str, Any]:
@@ -96,6 +115,32 @@ def _apply(body: cq.Workplane, feature: Mapping[str, Any], outline: Outline) -> 
     if kind == "text":
         return _text(body, feature, outline)
     raise BuildError(f"unknown feature {kind!r}")
+
+
+def _fillet(body: cq.Workplane, feature: Mapping[str, Any], outline: Outline) -> tuple[cq.Workplane, float]:
+    """Fillet with the asked radius, or the largest of its halvings that OCCT can build: a radius
+    larger than a wall or an edge fails (StdFail_NotDone), and 'add fillets' still means round it."""
+    radius = feature["radius"]
+    error: Exception | None = None
+    for _ in range(FILLET_TRIES):
+        try:
+            rounded = _apply(body, {**feature, "radius": radius}, outline)
+            _check_sound(rounded)
+            return rounded, radius
+        except Exception as exc:  # OCCT's StdFail_NotDone and friends, or an unsound result
+            error = exc
+            radius = round(radius / 2, 3)
+            if radius < MIN_FILLET:
+                break
+    assert error is not None
+    raise error
+
+
+def _check_sound(body: cq.Workplane) -> None:
+    """OCCT sometimes 'succeeds' with an invalid shape (a solid of negative volume); refuse it."""
+    solids = body.solids().vals()
+    if len(solids) != 1 or not solids[0].isValid() or solids[0].Volume() <= 0:
+        raise BuildError("the rounded shape is not one valid solid")
 
 
 def _edges(body: cq.Workplane, which: str) -> cq.Workplane:
@@ -217,14 +262,30 @@ def _single(body: cq.Workplane) -> cq.Shape:
     return shape
 
 
-def _solid(shape: cq.Shape, warnings: list[str]) -> cq.Shape:
-    """Exactly one valid solid: fuse pieces, drop disconnected specks with a warning."""
-    solids = shape.Solids()
-    if len(solids) > 1:
-        solids = sorted(solids, key=lambda s: s.Volume(), reverse=True)
-        warnings.append(f"{len(solids) - 1} disconnected piece(s) dropped")
+def _solid(shape: cq.Shape, warnings: list[str], whole: float) -> cq.Shape:
+    """Exactly one valid solid that is still the part that was asked for.
+
+    Specks (under `SPECK` of the volume) left by a cut are dropped with a warning; a part that
+    falls into several real pieces, or that the cuts have mostly removed (a sliver), has lost
+    its intent and fails with a message instead of shipping a fragment.
+    """
+    solids = sorted(shape.Solids(), key=lambda s: s.Volume(), reverse=True)
     if not solids:
         raise BuildError("the cuts removed the whole part")
+    total = sum(s.Volume() for s in solids)
+    pieces = [s for s in solids if s.Volume() > SPECK * total]
+    if len(pieces) > 1:
+        raise BuildError(
+            f"the features split the part into {len(pieces)} separate pieces; "
+            "make them smaller or move them so the part stays in one piece"
+        )
+    if len(solids) > 1:
+        warnings.append(f"{len(solids) - 1} disconnected speck(s) dropped")
+    if whole > 0 and solids[0].Volume() < MIN_KEPT * whole:
+        raise BuildError(
+            f"the features remove {100 * (1 - solids[0].Volume() / whole):.0f}% of the part, "
+            f"leaving a sliver; make them smaller or the part bigger"
+        )
     solid = solids[0]
     if not solid.isValid():
         solid = solid.fix()

@@ -91,6 +91,7 @@ def refine(tree: dict[str, Any], message: str, model: TreeModel | None = None) -
         assumed=ctx.assumed,
         unused=unused,
         notes=ctx.notes,
+        approximated=ctx.approximated,
         confidence=round(max(0.1, 1.0 - 0.08 * len(unused)), 2),
     )
     return Plan(new, report)

@@ -59,7 +59,9 @@ def classify(ctx: Context, *, followup: bool = False) -> None:
                 continue
             if kind == "hole":
                 clauses.split_counted(seg)
-            if not any(m.q.is_group and m.q.unit is not None for m in seg.measures):
+            # A size group ('40x20x10 mm', or any three numbers) makes the clause the body's,
+            # even when it also holds a feature word ('a rounded 50x30x20 box').
+            if not any(m.q.is_group and (m.q.unit is not None or len(m.q.values) == 3) for m in seg.measures):
                 seg.feature = kind
                 ctx.mark(seg.start + match.start(), seg.start + match.end())
             break
@@ -256,6 +258,10 @@ def resolve(
     note = ctx.assumed.append if ctx is not None else (lambda _msg: None)
     kind = feature["type"]
     out = dict(feature)
+    for key, value in family.feature_defaults(kind, p).items():
+        if out.get(key) is None:
+            out[key] = value
+            note(f"{kind} {key} {value:g} mm (sized for this part)")
     if kind == "fillet":
         if out.get("radius") is None:
             out["radius"] = round(max(0.5, min(3.0, small / 8)), 2)
@@ -303,7 +309,10 @@ def resolve(
             size = out["counterbore"]["diameter"]
         if out.get("countersink"):
             size = out["countersink"]["diameter"]
-    out["pattern"] = resolve_pattern(dict(out.get("pattern") or {}), family, outline, size, note)
+    pattern = dict(out.get("pattern") or {})
+    for key, value in family.pattern_defaults(kind, p).items():
+        pattern.setdefault(key, value)
+    out["pattern"] = resolve_pattern(pattern, family, outline, size, note)
     return out
 
 

@@ -18,9 +18,16 @@ import cadquery as cq
 
 from services.generator.manifest import Param, ParamError, resolve
 from services.generator.planner import features as feats
-from services.generator.planner import parameters, schema
+from services.generator.planner import parameters, schema, sizing, verified
 from services.generator.planner.build import build
-from services.generator.planner.families import Detection, Family, catalogue, detect, get_family
+from services.generator.planner.families import (
+    Detection,
+    Family,
+    closest_families,
+    detect,
+    get_family,
+)
+from services.generator.planner.llm import Rejected
 from services.generator.planner.phrases import Context, analyse
 from services.generator.planner.report import Report, confidence
 
@@ -28,13 +35,41 @@ SHELL_FAMILIES = ("box", "cylinder", "hex_prism", "round_plate", "plate")
 
 
 class NotUnderstoodError(ValueError):
-    """Nothing in the prompt names or measures a part; the message lists what can be made."""
+    """The prompt names no part the planner can make: an honest answer instead of a wrong part.
+
+    `words` are the prompt's words that were not understood ('dragon'); `closest` the families
+    offered instead, as {family, title}. `to_json` is the `status: "not_understood"` result the
+    API and the CLI hand back.
+    """
+
+    def __init__(
+        self, message: str, words: list[str] | None = None, closest: list[dict[str, str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.words = list(words or [])
+        self.closest = list(closest or [])
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.words, self.closest))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": "not_understood",
+            "message": str(self),
+            "unknown_words": self.words,
+            "closest": self.closest,
+        }
 
 
 class TreeModel(Protocol):
-    """Anything that can turn a prompt into a feature tree (see llm.py)."""
+    """Anything that can turn a prompt into a feature tree (see llm.py); `rejected` holds its
+    earlier answers to this prompt and why each was refused."""
 
-    def plan(self, prompt: str, families: list[str]) -> dict[str, Any]: ...
+    retries: int
+
+    def plan(
+        self, prompt: str, families: list[str], rejected: list[Rejected] | None = None
+    ) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -68,29 +103,46 @@ class Result:
 def interpret(prompt: str, model: TreeModel | None = None) -> Plan:
     """Plan a part from `prompt`; `model` is consulted only when the rules understand nothing."""
     if not prompt or not prompt.strip():
-        raise NotUnderstoodError(_cannot("the prompt is empty"))
+        raise not_understood("", [])
     ctx = analyse(prompt)
     feats.classify(ctx)
-    detection = detect(ctx) or _closest(ctx)
-    if detection is None:
-        if model is not None:
-            return _from_model(model, prompt)
-        raise NotUnderstoodError(_cannot(f"nothing in {prompt[:80]!r} names or measures a part"))
-    return plan_with(ctx, detection)
+    found = sizing.find(ctx)
+    detection = sizing.route(found, detect(ctx), ctx)
+    if detection is not None:
+        return plan_with(ctx, detection, found)
+    # No family word: the numbers alone may still say what to make ('40x20x10 mm'), but only
+    # when no other word names something else ('a dragon 50 mm tall' is not a box).
+    closest = _closest(ctx)
+    if closest is not None:
+        plan = plan_with(ctx, closest)
+        unknown = [w for w in plan.report.unused if not w.startswith("number ") and w not in VAGUE_NOUNS]
+        if not unknown:
+            return plan
+    else:
+        unknown = [w for w in ctx.unused_words() if w not in VAGUE_NOUNS]
+    if model is not None:
+        return _from_model(model, prompt)
+    raise not_understood(prompt, unknown)
 
 
-def plan_with(ctx: Context, detection: Detection) -> Plan:
+def plan_with(ctx: Context, detection: Detection, found: list[sizing.Found] | None = None) -> Plan:
     family = detection.family
     if detection.guessed_from:
-        ctx.notes.append(f"read '{detection.words[0]}' as '{detection.guessed_from}'")
+        ctx.notes.append(f"spelling: read '{detection.words[0]}' as '{detection.guessed_from}'")
     values = _fill(ctx, family)
+    values = _sized(ctx, family, values, found or [])
     params = resolve(family.params(), values)
     features = _features(ctx, family, params)
     explicit = set(values)
+    derived = family.derived(params)
     for param in family.params():
         if param.name not in explicit:
             unit = f" {param.unit}" if param.unit else ""
-            ctx.assumed.append(f"{param.label} = {param.default}{unit} (default)")
+            if param.name in derived:
+                how = param.description.removeprefix("0 = ") or "derived"
+                ctx.assumed.append(f"{param.label} = {_value(derived[param.name])}{unit} ({how})")
+            else:
+                ctx.assumed.append(f"{param.label} = {_value(params[param.name])}{unit} (default)")
     unused_numbers = ctx.unused_numbers() + [
         ctx.text[m.q.start : m.q.end] for m in feats.unused_feature_measures(ctx.segments)
     ]
@@ -106,6 +158,7 @@ def plan_with(ctx: Context, detection: Detection) -> Plan:
         assumed=ctx.assumed,
         unused=unused_words + [f"number {n}" for n in unused_numbers],
         notes=ctx.notes,
+        approximated=ctx.approximated,
         confidence=confidence(
             assumed=len(ctx.assumed),
             unused_words=len(unused_words),
@@ -129,6 +182,8 @@ def generate(prompt: str, model: TreeModel | None = None) -> Result:
 def realise(plan: Plan, start: float | None = None) -> Result:
     start = time.perf_counter() if start is None else start
     built = build(plan.tree)
+    for index, key, value in built.adjusted:
+        plan.tree["features"][index][key] = value
     manifest, values = parameters.manifest(plan.tree)
     plan.report.notes.extend(built.warnings)
     return Result(
@@ -167,6 +222,24 @@ def _fill(ctx: Context, family: Family) -> dict[str, Any]:
     ctx.notes.append("the dimensions conflict; defaults used")
     values.clear()
     return values
+
+
+def _value(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _sized(ctx: Context, family: Family, values: dict[str, Any], found: list[sizing.Found]) -> dict[str, Any]:
+    """Add what the named object implies; dropped as a whole (and said) if the family rejects it."""
+    derived = sizing.size(found, family, values, ctx)
+    if not derived:
+        return values
+    merged = {**derived, **values}
+    try:
+        family.check(resolve(family.params(), merged))
+    except ParamError as exc:
+        ctx.notes.append(f"sizes from the {found[0].obj.title} do not fit this part ({exc}); defaults used")
+        return values
+    return merged
 
 
 def _features(ctx: Context, family: Family, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -219,29 +292,25 @@ def _closest(ctx: Context) -> Detection | None:
 
 
 def _from_model(model: TreeModel, prompt: str) -> Plan:
-    families = sorted(catalogue_names())
-    tree = model.plan(prompt, families)
-    schema.validate(tree)
-    family = get_family(tree["family"])
-    family.check(resolve(family.params(), tree["params"]))
-    report = Report(
-        family=family.name,
-        title=family.title,
-        understood=[f"part: {family.title} (planned by the language model)"],
-        notes=[
-            "the offline planner did not recognise the prompt; a language model produced the feature tree"
-        ],
-        confidence=0.5,
-        source="llm",
-    )
+    """The language model's tree, accepted only once verified (see verified.py)."""
+    tree, report = verified.plan_with_model(model, prompt)
     return Plan(tree, report)
 
 
-def catalogue_names() -> list[str]:
-    from services.generator.planner.families import all_families
-
-    return list(all_families())
+# Words that stand for "a part" without naming one ('something 30 mm across').
+VAGUE_NOUNS = frozenset(("something", "thing", "object", "item", "stuff", "widget", "thingy"))
 
 
-def _cannot(why: str) -> str:
-    return f"cannot plan a part: {why}. I can make: {', '.join(catalogue())}."
+def not_understood(prompt: str, words: list[str]) -> NotUnderstoodError:
+    """The honest answer: which words were not understood and what can be made instead."""
+    words = list(dict.fromkeys(words))
+    offer = closest_families(words)
+    named = ", ".join(repr(w) for w in words[:4])
+    if words:
+        what = f"I don't know how to make {named}"
+    else:
+        what = f"nothing in {prompt[:80]!r} names a part" if prompt.strip() else "the prompt is empty"
+    titles = ", ".join(o["title"] for o in offer)
+    message = f"{what}: it is not a part I can design. The closest things I can make: {titles}."
+    return NotUnderstoodError(message, words, offer)
+

@@ -62,8 +62,8 @@ ROLE_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"sides?|edge length|on a side|per side|edges?", "side"),
     (r"size|big|across", "size"),
     (r"(?:legs?|arms?)(?:\s+lengths?)?", "leg"),
-    (r"band", "thickness"),
-    (r"lip|rim", "rim"),
+    (r"\bbands?\b", "thickness"),
+    (r"\blips?\b|\brims?\b", "rim"),
     (r"degrees?|°|\bdeg\b|angle", "angle"),
 )
 # Roles that only qualify a number written right next to them ('20 mm apart', not '4 mm holes evenly spaced').
@@ -133,6 +133,8 @@ class Context:
     understood: list[str] = field(default_factory=list)
     assumed: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Words honoured only approximately ('vibration-damping: approximated by 4 slots for rubber grommets').
+    approximated: list[str] = field(default_factory=list)
 
     @property
     def body(self) -> list[Segment]:

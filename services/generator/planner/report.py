@@ -20,6 +20,8 @@ class Report:
     unused: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     confidence: float = 1.0
+    # Prompt words the part honours only approximately, each with how.
+    approximated: list[str] = field(default_factory=list)
     source: str = "rules"
 
     def to_json(self) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy.engine import Connection, Engine
 
 from printforge.generator.v1 import generator_pb2 as pb
+from printforge.runtime.tasks import failure_codes
 from services.generator.webhooks.store import enqueue_event
 
 FINISHED_EVENTS = {"completed": "generation.completed", "failed": "generation.failed"}
@@ -20,8 +21,6 @@ FINISHED_EVENTS = {"completed": "generation.completed", "failed": "generation.fa
 
 JOB_STATUSES = {"completed": "success", "failed": "failed"}
 """Generation.status -> the Makistry job status (`GET /v1/jobs/{id}` says the same)."""
-JOB_ERROR_CODE = "generation_failed"
-"""The Makistry `error_code` of a failed job, as the gateway's job object reports it."""
 
 
 def generation_event_data(generation: pb.Generation) -> dict[str, Any]:
@@ -31,6 +30,7 @@ def generation_event_data(generation: pb.Generation) -> dict[str, Any]:
     the payload is serialised once per event; fields are only ever added, never renamed.
     """
     failed = generation.status == "failed"
+    error_code, error_message = failure_codes.makistry_error(generation.error_message)
     return {
         "job_id": generation.id,
         "generation_id": generation.id,
@@ -38,8 +38,8 @@ def generation_event_data(generation: pb.Generation) -> dict[str, Any]:
         "source": generation.source,
         "status": generation.status,
         "job_status": JOB_STATUSES.get(generation.status, generation.status),
-        "error_code": JOB_ERROR_CODE if failed else None,
-        "error_message": generation.error_message,
+        "error_code": error_code if failed else None,
+        "error_message": error_message if failed else generation.error_message,
         "finished_at": generation.updated_at_ms,
     }
 

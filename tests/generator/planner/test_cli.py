@@ -42,6 +42,15 @@ def test_chat_errors_are_clean(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["chat", "a cube", "-o", str(tmp_path / "x.obj")]) == 1
 
 
+def test_chat_not_understood_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "d.stl"
+    assert main(["chat", "a dragon", "-o", str(out), "--json"]) == 1
+    captured = capsys.readouterr()
+    answer = json.loads(captured.out)
+    assert answer["status"] == "not_understood" and answer["unknown_words"] == ["dragon"]
+    assert answer["closest"] and "dragon" in captured.err and not out.exists()
+
+
 def test_image2cad_cli(tmp_path: Path) -> None:
     image = Image.new("L", (120, 120), 255)
     ImageDraw.Draw(image).ellipse((20, 20, 100, 100), fill=0)
@@ -54,3 +63,9 @@ def test_image2cad_cli(tmp_path: Path) -> None:
     mesh = trimesh.load(out)
     assert mesh.is_watertight and mesh.extents.max() == pytest.approx(60 + 2 * (1 + 4), abs=0.5)
     assert main(["image2cad", str(tmp_path / "missing.png"), "--kind", "stencil", "-o", str(out)]) == 1
+
+
+def test_chat_says_what_the_named_object_sized(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["chat", "wall hook for a bike helmet", "-o", str(tmp_path / "hook.stl")]) == 0
+    out = capsys.readouterr().out
+    assert "understood: Reach = 60 mm from the bike helmet" in out and "not used" not in out

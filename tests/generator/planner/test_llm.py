@@ -73,7 +73,9 @@ def test_env_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
     assert model is not None and model.model == "m"
 
 
-def test_without_model_nothing_understood_lists_families() -> None:
-    with pytest.raises(NotUnderstoodError, match="Spur gear") as info:
+def test_without_model_nothing_understood_offers_families() -> None:
+    with pytest.raises(NotUnderstoodError, match="whimsical") as info:
         interpret("something whimsical for my desk")
-    assert "Washer" in str(info.value)
+    answer = info.value.to_json()
+    assert answer["status"] == "not_understood" and "whimsical" in answer["unknown_words"]
+    assert answer["closest"] and all(o["title"] in str(info.value) for o in answer["closest"])

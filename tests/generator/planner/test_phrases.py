@@ -53,3 +53,9 @@ def test_standard_numbers_are_not_sizes() -> None:
     ctx = analyse("ISO 4017 hex screw M10 x 25")
     assert [m.q.raw for m in ctx.measures()] == [(10.0, 25.0)]
     assert "iso" not in ctx.unused_words()
+
+
+def test_role_words_inside_other_words_are_not_roles() -> None:
+    # 'clip' holds 'lip' and 'headband' holds 'band': neither names a rim or a thickness.
+    assert [r for _, r, _ in roles("cable clip for an 8mm cable")] == [None]
+    assert [r for _, r, _ in roles("headband 30 mm")] == [None]

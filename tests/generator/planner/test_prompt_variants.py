@@ -102,7 +102,8 @@ CASES: list[tuple[str, dict]] = [
     ),
     ("gear with 32 teeth, module 1.5, 6 mm thick, 8 mm bore", {"dims": [51, 51, 6], "genus": 1}),
     ("NEMA 23 stepper mount plate 6 mm thick", {"dims": [56.4, 56.4, 6], "genus": 5}),
-    ("gridfinity bin 1x1, 6 units high", {"dims": [41.5, 41.5, 42], "genus": 0}),
+    # 6 x 7 mm + the 4.4 mm stacking lip of the Gridfinity starter.
+    ("gridfinity bin 1x1, 6 units high", {"dims": [41.5, 41.5, 46.4], "genus": 0}),
     (
         "open top box 100 x 60 x 40 mm, 3 mm walls",
         {"dims": [100, 60, 40], "volume": 100 * 60 * 40 - 94 * 54 * 37, "genus": 0},

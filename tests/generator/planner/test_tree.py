@@ -165,3 +165,14 @@ def test_part_named_by_its_purpose_is_not_the_part(prompt: str, family: str) -> 
 )
 def test_a_fallback_does_not_use_up_a_number_it_does_not_need(prompt: str, params: dict) -> None:
     assert interpret(prompt).tree["params"] == params
+
+
+def test_a_feature_word_does_not_swallow_the_body_size() -> None:
+    plan = interpret("a rounded 50x30x20 box")
+    assert plan.tree["params"] == {"length": 50, "width": 30, "height": 20}
+    assert [f["type"] for f in plan.tree["features"]] == ["fillet"]
+
+
+def test_ring_with_both_diameters_reads_thick_as_its_width() -> None:
+    plan = interpret("a ring 30mm OD 24mm ID 5mm thick")
+    assert plan.tree["params"] == {"inner_diameter": 24, "band": 3, "width": 5}

@@ -2,16 +2,20 @@
 
 Detection scores keyword matches in the body clauses (clauses describing features
 such as "captive nut pocket" are skipped so they cannot turn a plate into a nut); a
-near-miss spelling ("cylindar") still matches and is reported as a guess.
+near-miss spelling ("cylindar") still matches and is reported as a guess, but no
+correction ever turns one real word into another (spelling.py).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
-from services.generator.planner.families import hardware, mechanical, novelty, prismatic, round
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from services.generator.planner import spelling
+from services.generator.planner.families import hardware, holders, mechanical, novelty, prismatic, round
 from services.generator.planner.families.base import Family, Outline, Site
 from services.generator.planner.families.starters import starter_families
 from services.generator.planner.phrases import Context, Segment
@@ -22,6 +26,7 @@ BUILTIN: tuple[Family, ...] = (
     *hardware.FAMILIES,
     *mechanical.FAMILIES,
     *novelty.FAMILIES,
+    *holders.FAMILIES,
 )
 
 
@@ -47,6 +52,34 @@ def get_family(name: str) -> Family:
 def catalogue() -> list[str]:
     """Human titles of everything the planner can make, for error messages."""
     return sorted({f.title for f in all_families().values()})
+
+
+# Offered when a prompt names nothing the planner makes and nothing resembles it.
+POPULAR = (
+    "box",
+    "starter:box_with_lid",
+    "starter:wall_hook",
+    "starter:phone_stand",
+    "starter:gridfinity_bin",
+)
+SIMILAR = 80.0
+
+
+def closest_families(words: list[str], n: int = 3) -> list[dict[str, str]]:
+    """Families whose names resemble `words` (rapidfuzz ratio), then popular ones: what to offer
+    instead of a part when a prompt is not understood."""
+    families = all_families()
+    scored: list[tuple[float, str]] = []
+    for name, family in families.items():
+        names = [family.title.lower(), name.removeprefix("starter:").replace("_", " ")]
+        names += [a.lower() for a in getattr(getattr(family, "template", None), "aliases", ())]
+        best = max((fuzz.ratio(w, part) for w in words for nm in names for part in nm.split()), default=0)
+        if best >= SIMILAR:
+            scored.append((best, name))
+    picked = [name for _, name in sorted(scored, key=lambda item: -item[0])]
+    picked += [name for name in POPULAR if name in families]
+    unique = list(dict.fromkeys(picked))[:n]
+    return [{"family": name, "title": families[name].title} for name in unique]
 
 
 # 'a spacer for M3 screws', 'a nut to fit an M5 bolt': a part named after a purpose word
@@ -106,21 +139,38 @@ def _score(families: list[Family], ctx: Context, segments: list[Segment]) -> Det
 
 
 def _fuzzy(families: list[Family], ctx: Context) -> Detection | None:
-    """A misspelt family word: compare each prompt word against the keyword vocabulary."""
-    vocab: dict[str, Family] = {}
-    weights: dict[str, float] = {}
+    """A misspelt family word ('cylindar'): corrected only to a word of a family's own
+    vocabulary, within a small edit distance (see spelling.py), and reported as a guess.
+
+    The vocabulary holds whole words that a family keyword matches on their own, so a
+    fragment of a regex ('agon' from 'hex(?:agon)') can never be a correction, and a word
+    with two equally close corrections is left alone rather than guessed.
+    """
+    vocab = spelling_vocabulary(families)
+    for match in re.finditer(r"[a-z]{4,}", ctx.text):
+        word = match.group()
+        if word in vocab:
+            continue
+        close = sorted((v for v in vocab if spelling.close(word, v)), key=lambda v: OSA.distance(word, v))
+        if len({vocab[v][0].name for v in close}) == 1:
+            ctx.mark(*match.span())
+            return Detection(vocab[close[0]][0], 1.0, (word,), guessed_from=close[0])
+    return None
+
+
+def spelling_vocabulary(families: list[Family]) -> dict[str, tuple[Family, float]]:
+    """Every word that names a family by itself, with the family it names most strongly."""
+    vocab: dict[str, tuple[Family, float]] = {}
     for family in families:
         for pattern, weight in family.keywords:
-            plain = re.sub(r"[a-z]\?|\(\?:[a-z]+\)\?", "", re.sub(r"\\[a-zA-Z]", " ", pattern))
-            for word in re.findall(r"[a-z]{4,}", plain):
-                if weight > weights.get(word, 0):
-                    vocab[word], weights[word] = family, weight
-    for match in re.finditer(r"[a-z]{4,}", ctx.text):
-        close = difflib.get_close_matches(match.group(), list(vocab), n=1, cutoff=0.8)
-        if close:
-            ctx.mark(*match.span())
-            return Detection(vocab[close[0]], 1.0, (match.group(),), guessed_from=close[0])
-    return None
+            plain = re.sub(r"\\[a-zA-Z]", " ", pattern)
+            for found in set(re.findall(r"[a-z]{4,}", plain)):
+                for word in {found, found.removesuffix("s")}:
+                    if len(word) < 4 or not re.search(pattern, word):
+                        continue
+                    if weight > vocab.get(word, (family, 0.0))[1]:
+                        vocab[word] = (family, weight)
+    return vocab
 
 
 __all__ = [
@@ -131,5 +181,6 @@ __all__ = [
     "UnknownFamilyError",
     "all_families",
     "catalogue",
+    "closest_families",
     "detect",
 ]

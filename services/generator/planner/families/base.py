@@ -74,6 +74,20 @@ class Family:
         """Features a family implies when the prompt names none (a flange's bolt holes)."""
         return []
 
+    def derived(self, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Values a '0 = from the standard' param really takes, so reports show what is built."""
+        return {}
+
+    def feature_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Sizes a feature of `kind` takes on this part when the prompt gives none (a flange's
+        bolt holes are sized for its ring)."""
+        return {}
+
+    def pattern_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Where a feature of `kind` goes on this part when the prompt does not say (a NEMA
+        plate's nut pockets sit under its screw holes)."""
+        return {}
+
     def sites(self, pattern: Mapping[str, Any], p: Mapping[str, Any]) -> list[Site] | None:
         """Family-specific hole placement (e.g. 'in each leg'); None → generic placement."""
         return None

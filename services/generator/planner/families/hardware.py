@@ -60,10 +60,24 @@ def hexagon(across_flats: float, height: float) -> cq.Workplane:
     return cq.Workplane("XY").polygon(6, across_flats / COS30).extrude(height)
 
 
-class Washer(Family):
+class StandardSized(Family):
+    """Hardware whose 0-valued dimensions come from the standard table: `dims(p)` lists them in
+    the order of `STANDARD` (then any others), so reports show the values built."""
+
+    STANDARD: ClassVar[tuple[str, ...]] = ()
+
+    def dims(self, p: Mapping[str, Any]) -> tuple[float, ...]:
+        raise NotImplementedError
+
+    def derived(self, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {n: v for n, v in zip(self.STANDARD, self.dims(p), strict=False) if not p[n]}
+
+
+class Washer(StandardSized):
     name = "washer"
     title = "Washer (ISO 7089)"
     keywords = ((r"\bwashers?\b", 9), (r"\biso\s*7089\b|\bdin\s*125\b", 10))
+    STANDARD = ("inner_diameter", "outer_diameter", "thickness")
     roles: ClassVar[Mapping[str, str]] = {
         "od": "outer_diameter",
         "diameter": "outer_diameter",
@@ -114,9 +128,10 @@ class Washer(Family):
         return Outline("circle", d2, d2, h, inner=d1)
 
 
-class HexNut(Family):
+class HexNut(StandardSized):
     name = "hex_nut"
     title = "Hex nut (ISO 4032)"
+    STANDARD = ("across_flats", "height")
     keywords = (
         (r"\bhex(?:agon(?:al)?)? nuts?\b|\biso\s*4032\b|\bdin\s*934\b", 10),
         (r"\bnuts?\b", 8),
@@ -166,16 +181,18 @@ class HexNut(Family):
         return Outline("hex", s, s, m, inner=d)
 
 
-class HexBolt(Family):
+class HexBolt(StandardSized):
     name = "hex_bolt"
     title = "Hex bolt (ISO 4017, unthreaded shank)"
+    STANDARD = ("head_across_flats", "head_height")
     keywords = (
         (
             r"\bhex(?:agon(?:al)?)? (?:head |cap )?(?:bolt|screw)s?\b|\bcap ?screws?\b"
             r"|\biso\s*401[47]\b|\bdin\s*93[13]\b",
             10,
         ),
-        (r"\bbolts?\b|\bscrews?\b", 8),
+        # A set or grub screw is a feature of the part around it (a knob's), not a bolt to make.
+        (r"\bbolts?\b|(?<!set )(?<!grub )\bscrews?\b", 8),
     )
     roles: ClassVar[Mapping[str, str]] = {
         "length": "length",
@@ -235,9 +252,10 @@ class HexBolt(Family):
         return Outline("none", s, s, k + shank)
 
 
-class Standoff(Family):
+class Standoff(StandardSized):
     name = "standoff"
     title = "Standoff / spacer (round or hex)"
+    STANDARD = ("outer", "hole_diameter")
     keywords = ((r"\bstand[- ]?offs?\b", 10), (r"\bspacers?\b", 8))
     roles: ClassVar[Mapping[str, str]] = {
         "od": "outer",

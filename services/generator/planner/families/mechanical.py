@@ -44,8 +44,22 @@ class LBracket(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        group = ctx.take_group("legs (x width)")
         width = ctx.take("width")
         thickness = ctx.take("thickness")
+        if group is not None and len(group) in (2, 3):  # 'L bracket 40x40' / '40x30x20'
+            leg_a, leg_b = group[0], group[1]
+            width = first(width, group[2] if len(group) == 3 else None)
+        else:
+            leg_a, leg_b = self._legs(ctx)
+        for key, value in (("width", width), ("leg_a", leg_a), ("leg_b", leg_b), ("thickness", thickness)):
+            if value is not None:
+                out[key] = value
+        return out
+
+    @staticmethod
+    def _legs(ctx: Context) -> tuple[float | None, float | None]:
+        """Leg lengths from role words ('legs 40 and 30 mm', '50 mm long, 30 mm high')."""
         leg_a = ctx.take("leg")
         leg_b = ctx.take("leg")
         if leg_a is None:
@@ -56,10 +70,7 @@ class LBracket(Family):
         if leg_a is not None and leg_b is None:
             leg_b = leg_a
             ctx.assumed.append("both legs equally long")
-        for key, value in (("width", width), ("leg_a", leg_a), ("leg_b", leg_b), ("thickness", thickness)):
-            if value is not None:
-                out[key] = value
-        return out
+        return leg_a, leg_b
 
     def check(self, p: Mapping[str, Any]) -> None:
         if p["thickness"] >= min(p["leg_a"], p["leg_b"]):
@@ -105,6 +116,7 @@ class Flange(Family):
 
     def fill(self, ctx: Context) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        self._pipe_size(ctx)
         radius = ctx.take("radius")
         od = first(
             ctx.take("od", "diameter"),
@@ -113,10 +125,29 @@ class Flange(Family):
         )
         thickness = ctx.take("thickness", "height")
         bore = ctx.take("bore", "id")
+        if od is None and bore is not None:
+            od = self.ring_for(bore)
+            ctx.understood.append(f"outer diameter = {od:g} mm: a bolt ring around the {bore:g} mm bore")
         for key, value in (("outer_diameter", od), ("thickness", thickness), ("bore", bore)):
             if value is not None:
                 out[key] = value
         return out
+
+    @staticmethod
+    def _pipe_size(ctx: Context) -> None:
+        """'a flange for a 32 mm pipe': the pipe's size is the bore it slips into, not the flange's."""
+        for m in ctx.measures():
+            if m.used or m.q.is_group or m.q.thread:
+                continue
+            if re.match(r"\s*(?:od |outside diameter )?(?:pipes?|tubes?|tubing)\b", ctx.text[m.q.end :]):
+                m.role = "bore"
+
+    @staticmethod
+    def ring_for(bore: float) -> float:
+        """Outside diameter that leaves a ring for bolt holes of about a quarter of the bore
+        (at least 4.5 mm), each with a hole's width of material either side."""
+        hole = max(4.5, min(18.0, bore / 4))
+        return round(bore + 6 * hole, 1)
 
     def check(self, p: Mapping[str, Any]) -> None:
         if p["bore"] >= p["outer_diameter"]:
@@ -132,14 +163,17 @@ class Flange(Family):
         od = p["outer_diameter"]
         return Outline("circle", od, od, p["thickness"], inner=p["bore"])
 
+    def feature_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Bolt holes a third of the ring wide, so a ring of material is left either side."""
+        if kind != "hole":
+            return {}
+        ring = (p["outer_diameter"] - p["bore"]) / 2
+        return {"diameter": round(max(3.0, min(ring / 3, 18.0)), 1)}
+
     def default_features(self, p: Mapping[str, Any], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
         if any(f["type"] == "hole" for f in features):
             return []
-        ring = (p["outer_diameter"] - p["bore"]) / 2
-        diameter = round(max(3.0, min(ring / 3, 18.0)), 1)
-        return [
-            {"type": "hole", "diameter": diameter, "depth": None, "pattern": {"kind": "circle", "count": 4}}
-        ]
+        return [{"type": "hole", "diameter": None, "depth": None, "pattern": {"kind": "circle", "count": 4}}]
 
 
 class SpurGear(Family):
@@ -178,6 +212,7 @@ class SpurGear(Family):
                 ctx.assumed.append(f"'m{module:g}' read as module {module:g}")
         teeth = ctx.take_count("teeth", "teeth")
         angle = ctx.take_raw("angle", "pressure angle")
+        ctx.has(r"\bpressure angle\b|\binvolute\b")
         od = ctx.take("od", "diameter")
         if od is not None and module is None and teeth:
             module = round(od / (teeth + 2), 3)
@@ -256,6 +291,12 @@ def gear_wire(module: float, teeth: int, alpha: float, steps: int = 5) -> cq.Wir
     return cq.Wire.assembleEdges(edges)
 
 
+# Rubber grommets for M3 (e.g. 8 mm OD, 4.5 mm groove): a slot they sit in, and the margin of
+# plate around the motor face that carries the four slots.
+GROMMET_SLOT = (4.5, 9.0)
+GROMMET_MARGIN = 12.0
+DAMPING = r"\bvibration[- ]?damp\w*|\banti[- ]?vibration\b|\bdamp(?:ed|ing|ener|eners)\b|\brubber grommets?\b"
+
 # 'NEMA 17 plate 5 mm': a lone small number is the thickness (the plate is at least the motor face).
 MAX_BARE_THICKNESS = 20.0
 
@@ -276,8 +317,22 @@ class NemaPlate(Family):
         return (
             Param("nema", "NEMA frame size", "enum", 17, options=tuple(standards.NEMA), group="motor"),
             length("thickness", "Thickness", 5),
-            length("size", "Plate size", 0, minimum=0, description="0 = the motor face width"),
+            length(
+                "size",
+                "Plate size",
+                0,
+                minimum=0,
+                description="0 = the motor face width, plus the grommet margin when damped",
+            ),
             length("pilot_clearance", "Pilot hole clearance", 0.5, minimum=0, maximum=5, group="motor"),
+            Param(
+                "damping",
+                "Vibration damping (grommet slots)",
+                "boolean",
+                False,
+                group="motor",
+                description="4 slots outside the motor for rubber grommets; the plate grows to hold them",
+            ),
         )
 
     def fill(self, ctx: Context) -> dict[str, Any]:
@@ -300,11 +355,33 @@ class NemaPlate(Family):
         size = first(ctx.take("size", "width", "side"), lambda: (ctx.take_group("plate size") or (None,))[0])
         if size is not None:
             out["size"] = size
+        if ctx.has(DAMPING):
+            out["damping"] = True
+            ctx.approximated.append(
+                "vibration-damping: approximated by 4 slots for rubber grommets outside the motor face"
+            )
         return out
 
     def dims(self, p: Mapping[str, Any]) -> tuple[float, float, float, float]:
         face, spacing, pilot, screw = standards.NEMA[p["nema"]]
-        return p["size"] or face, spacing, pilot + p["pilot_clearance"], screw
+        auto = face + (2 * GROMMET_MARGIN if p["damping"] else 0.0)
+        return p["size"] or auto, spacing, pilot + p["pilot_clearance"], screw
+
+    def derived(self, p: Mapping[str, Any]) -> dict[str, Any]:
+        return {} if p["size"] else {"size": round(self.dims(p)[0], 2)}
+
+    def pattern_defaults(self, kind: str, p: Mapping[str, Any]) -> dict[str, Any]:
+        """Captive nuts and inserts hold the motor screws, so they sit under the screw holes."""
+        if kind not in ("nut_pocket", "insert"):
+            return {}
+        size, spacing, _, _ = self.dims(p)
+        return {"kind": "corners", "count": 4, "offset": round((size - spacing) / 2, 3)}
+
+    def default_features(self, p: Mapping[str, Any], features: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        if not p["damping"] or any(f["type"] == "slot" for f in features):
+            return []
+        pattern = {"kind": "corners", "count": 4, "offset": GROMMET_MARGIN / 2}
+        return [{"type": "slot", "width": GROMMET_SLOT[0], "length": GROMMET_SLOT[1], "pattern": pattern}]
 
     def check(self, p: Mapping[str, Any]) -> None:
         size, spacing, _, screw = self.dims(p)

@@ -224,8 +224,13 @@ class Ring(Family):
         od = ctx.take("od")
         if inner is None and od is None:
             inner = ctx.take_bare("inner diameter")
-        band = ctx.take("thickness", "wall")
-        width = ctx.take("width", "height", "length")
+        if od is not None and inner is not None:
+            # Both diameters fix the band, so 'thick' can only mean the axial width.
+            band = (od - inner) / 2
+            width = ctx.take("width", "height", "length", "thickness")
+        else:
+            band = ctx.take("thickness", "wall")
+            width = ctx.take("width", "height", "length")
         if inner is None and od is not None and band is not None:
             inner = od - 2 * band
         if band is None and od is not None and inner is not None:
