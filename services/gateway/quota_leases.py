@@ -86,26 +86,32 @@ class QuotaLeases:
         self._note(key_id)
         while (answer := self._take(key_id)) is None:
             pending = self._refills.get(key_id)
-            if pending is not None:
+            if pending is not None and not pending.done():
                 # The refill's own caller reports its errors; a waiter then tries for itself.
                 with contextlib.suppress(Exception):
                     await asyncio.shield(pending)
                 continue
-            n = self._batch(key_id)
-            refill = asyncio.ensure_future(ask(n))
+            refill = asyncio.ensure_future(self._refill(key_id, ask, self._batch(key_id)))
             self._refills[key_id] = refill
-            try:
-                reply = await refill
-            finally:
-                self._refills.pop(key_id, None)
-            self._remaining[key_id] = reply.remaining
-            if not reply.allowed:
-                self._refuse(key_id, reply)
+            reply = await refill
+            if not reply.allowed or reply.granted <= 1:
                 return reply
-            if reply.granted <= 1:
-                return reply
-            self._grant(key_id, reply)
+            # A batch: its first request is ours, taken from the lease by the loop.
         return answer
+
+    async def _refill(self, key_id: str, ask: Ask, n: int) -> QuotaAnswer:
+        """Asks auth for `n` and files the answer before the refill completes, so that the
+        requests waiting on it find the lease (or the cached refusal) when they wake."""
+        try:
+            reply = await ask(n)
+        finally:
+            self._refills.pop(key_id, None)
+        self._remaining[key_id] = reply.remaining
+        if not reply.allowed:
+            self._refuse(key_id, reply)
+        elif reply.granted > 1:
+            self._grant(key_id, reply)
+        return reply
 
     def forget(self, key_id: str) -> None:
         """Drop the key's lease (its key was revoked here): its next request asks auth again."""
@@ -132,13 +138,13 @@ class QuotaLeases:
         return max(1, min(self.max_batch, math.ceil(recent * self.lease_s), left // 4))
 
     def _grant(self, key_id: str, reply: QuotaAnswer) -> None:
-        """The batch's first request is the caller's; the rest wait in the lease."""
+        """The whole batch goes into the lease; its caller takes the first one like any waiter."""
         now = self._clock()
         lease = self._leases.get(key_id)
-        spare = reply.granted - 1 + (lease.tokens if lease and lease.expires > now else 0)
+        left = lease.tokens if lease and lease.expires > now else 0
         reset_at = now + reply.reset_seconds
         self._leases[key_id] = _Lease(
-            tokens=spare + 1,  # + 1: taken at once by the caller's loop
+            tokens=reply.granted + left,
             expires=min(now + self.lease_s, reset_at),
             limit=reply.limit,
             remaining=reply.remaining,

@@ -142,6 +142,18 @@ async def test_concurrent_requests_share_one_refill(tmp_path: Path, clocks: Cloc
     assert auth.asked[asked:] == [100]  # one batch served all 50, not 50 batches
 
 
+async def test_concurrent_requests_of_a_quiet_key_are_all_answered(tmp_path: Path, clocks: Clocks) -> None:
+    """Every waiter of a one-by-one refill is answered, exactly the limit allowed. (The end-to-end
+    case that froze a gateway, waiters spinning on a finished refill still filed, is
+    tests/integration/test_scale_out.py's burst across two gateways.)"""
+    auth = Auth(tmp_path, 5, clocks)
+    leases = QuotaLeases(clock=clocks.leases)
+    burst = asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(8)))
+    answers = await asyncio.wait_for(burst, timeout=10)
+    assert sum(a.allowed for a in answers) == 5
+    assert sorted(a.remaining for a in answers if a.allowed) == [0, 1, 2, 3, 4]
+
+
 async def test_a_failed_refill_reaches_its_caller_and_the_waiters_retry(clocks: Clocks) -> None:
     calls: list[int] = []
 
