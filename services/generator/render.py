@@ -21,7 +21,7 @@ from services.generator import export
 from services.generator.catalog import get_template
 from services.generator.catalog.finish import collect_warnings
 from services.generator.manifest import ParamError
-from services.generator.solids import GeometryError, single_solid
+from services.generator.solids import GeometryError, is_cad_failure, single_solid
 
 FORMATS: tuple[str, ...] = ("step", "stl", "glb", "3mf", "png")
 _MESH_WRITERS: dict[str, Callable[[export.Mesh], bytes]] = {
@@ -51,12 +51,6 @@ class RenderResult:
         return (x1 - x0, y1 - y0, z1 - z0)
 
 
-def _is_cad_failure(exc: Exception) -> bool:
-    """OCCT raises unrelated classes (StdFail_NotDone, Standard_Failure, ...) from module
-    OCP.*; CadQuery raises ValueError. Anything else is a bug and must surface as such."""
-    return isinstance(exc, ValueError) or type(exc).__module__.startswith("OCP.")
-
-
 def tight_bbox(shape: cq.Shape) -> tuple[float, float, float, float, float, float]:
     """Exact B-rep bounds; CadQuery's BoundingBox() is padded by the shape tolerance."""
     box = Bnd_Box()
@@ -80,7 +74,7 @@ def render(
     except ParamError:
         raise
     except Exception as exc:
-        if not _is_cad_failure(exc):
+        if not is_cad_failure(exc):
             raise
         raise GeometryError(f"{kind} {template_id!r} failed to build: {exc or type(exc).__name__}") from exc
     solid = single_solid(built)

@@ -1,4 +1,5 @@
-"""The one-valid-solid rule every template's build must pass, and the error when it does not.
+"""The one-valid-solid rule every template's build must pass, the error when it does not, and
+which exceptions mean "CAD refused this" rather than a bug.
 
 Templates (the gift modules among them) check their own intermediate solids with it, and
 render.py checks every finished part; it lives apart from render.py, which looks templates up in
@@ -8,6 +9,12 @@ the catalog, so that templates never import the module that imports them.
 from __future__ import annotations
 
 import cadquery as cq
+
+
+def is_cad_failure(exc: Exception) -> bool:
+    """OCCT raises unrelated classes (StdFail_NotDone, Standard_Failure, ...) from module
+    OCP.*; CadQuery raises ValueError. Anything else is a bug and must surface as such."""
+    return isinstance(exc, ValueError) or type(exc).__module__.startswith("OCP.")
 
 
 class GeometryError(RuntimeError):

@@ -16,6 +16,8 @@ from contextvars import ContextVar
 
 import cadquery as cq
 
+from services.generator.solids import is_cad_failure
+
 # Each retry halves the radius; below a quarter of what was asked the rounding is no
 # longer what the user meant, so we report a skip instead.
 FALLBACK_FACTORS = (1.0, 0.5, 0.25)
@@ -55,9 +57,6 @@ def fillet(
     request is capped with a warning. Returns `shape` unchanged (with a warning) when no
     fallback radius works; a radius of 0 or no edges means "no fillet" and is silent.
     """
-    # render owns the rule for "OCCT refused" vs "a bug"; imported here, not at the top,
-    # because render imports the catalog this module belongs to
-    from services.generator.render import _is_cad_failure
 
     if radius <= 0 or not edges:
         return shape
@@ -71,7 +70,7 @@ def fillet(
         try:
             rounded = shape.fillet(r, list(edges))
         except Exception as exc:
-            if not _is_cad_failure(exc):
+            if not is_cad_failure(exc):
                 raise
             continue
         if rounded.isValid() and len(rounded.Solids()) == 1:

@@ -1,23 +1,28 @@
-"""Gridfinity: one grid cell, from the catalog's spec constants (one source of truth)."""
+"""Gridfinity: one grid cell. The catalog's bins and baseplates read these numbers from here
+(objects are data the catalog depends on, never the other way round)."""
 
 from __future__ import annotations
 
-from services.generator.catalog.starters import _gridfinity as gf
 from services.generator.objects import MakerObject
 
+# Gridfinity (Zack Freedman): 42 mm grid, 7 mm height units, 6.5 x 2.4 mm magnets.
+# Source: https://gridfinity.xyz/specification/
+PITCH = 42.0
+HEIGHT_UNIT = 7.0
+MAGNET_DIAMETER = 6.5
+MAGNET_DEPTH = 2.4
+
 OBJECTS = (
-    # Gridfinity (Zack Freedman): 42 mm grid, 7 mm height units, 6.5 x 2.4 mm magnets.
-    # Source: https://gridfinity.xyz/specification/
     MakerObject(
         id="gridfinity_cell",
         title="gridfinity",
         aliases=("gridfinity grid", "gridfinity cell"),
-        size=(gf.PITCH, gf.PITCH, gf.HEIGHT_UNIT),
+        size=(PITCH, PITCH, HEIGHT_UNIT),
         source="gridfinity.xyz specification",
         features={
-            "pitch": gf.PITCH,
-            "height_unit": gf.HEIGHT_UNIT,
-            "magnet": (gf.MAGNET_DIAMETER, gf.MAGNET_DEPTH),
+            "pitch": PITCH,
+            "height_unit": HEIGHT_UNIT,
+            "magnet": (MAGNET_DIAMETER, MAGNET_DEPTH),
         },
     ),
 )

@@ -5,8 +5,12 @@ All values in millimetres. Profiles are (inset from the outer outline, z) pairs.
 
 from __future__ import annotations
 
-PITCH = 42.0
-HEIGHT_UNIT = 7.0
+# The grid's own numbers live with the object table; re-exported for the bin and baseplate.
+from services.generator.objects.gridfinity import HEIGHT_UNIT as HEIGHT_UNIT
+from services.generator.objects.gridfinity import MAGNET_DEPTH as MAGNET_DEPTH
+from services.generator.objects.gridfinity import MAGNET_DIAMETER as MAGNET_DIAMETER
+from services.generator.objects.gridfinity import PITCH as PITCH
+
 CLEARANCE = 0.5  # bins are PITCH * n - CLEARANCE wide
 BIN_RADIUS = 3.75  # outer corner radius of a bin (and of a foot's top)
 PLATE_RADIUS = 4.0  # outer corner radius of a baseplate cell
@@ -23,8 +27,6 @@ LIP_DEPTH = 2.6
 # Baseplate socket, top to bottom: 2.15 chamfer, 1.8 vertical, 0.7 chamfer = 4.65
 SOCKET_PROFILE = ((0.0, 4.65), (2.15, 2.5), (2.15, 0.7), (2.85, 0.0))
 SOCKET_HEIGHT = 4.65
-MAGNET_DIAMETER = 6.5
-MAGNET_DEPTH = 2.4
 SCREW_DIAMETER = 3.0
 SCREW_DEPTH = 6.0
 HOLE_OFFSET = 13.0  # from the cell centre, along both X and Y
