@@ -178,3 +178,50 @@ print("ok")
     command = [sys.executable, "-c", script]
     result = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-3000:]
+
+
+def _module_owners() -> dict[str, set[str]]:
+    """{top-level module: distributions installing it}, compiled modules included (Python 3.11's
+    importlib.metadata.packages_distributions sees only .py files, so it misses manifold3d's .so)."""
+    from importlib.metadata import distributions
+
+    owners: dict[str, set[str]] = {}
+    for dist in distributions():
+        for file in dist.files or ():
+            top = file.parts[0] if len(file.parts) > 1 else file.name.split(".")[0]
+            if not top.endswith((".dist-info", ".data")) and top not in ("..", "__pycache__"):
+                owners.setdefault(top, set()).add(dist.metadata["Name"])
+    return owners
+
+
+def _imported_distributions(package_dirs: list[str]) -> dict[str, str]:
+    """{distribution: a module that imports it} for every import, lazy ones included, in the code."""
+    import ast
+
+    owners = _module_owners()
+    found: dict[str, str] = {}
+    for directory in package_dirs:
+        for path in sorted((REPO_ROOT / directory).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                if isinstance(node, ast.Import):
+                    tops = [alias.name.split(".")[0] for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    tops = [node.module.split(".")[0]]
+                else:
+                    continue
+                for top in tops:
+                    for dist in owners.get(top, ()):
+                        found.setdefault(canonicalize_name(dist), str(path.relative_to(REPO_ROOT)))
+    return found
+
+
+def test_the_cad_image_holds_every_package_the_code_imports() -> None:
+    """A package only a test extra brings (as manifold3d was) would pass every test here and
+    fail the first build of a part in the CAD image and under `./dev up`."""
+    locked = set(_lock("cad"))
+    missing = {
+        dist: where
+        for dist, where in _imported_distributions(["printforge", "services"]).items()
+        if dist not in locked and dist != "printforge"
+    }
+    assert not missing, f"imported by the services but in no runtime dependency: {missing}"
