@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
+from services.gateway.quota_leases import LEASE_S
 from tests.conftest import REPO_ROOT
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
@@ -20,7 +21,10 @@ from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
 
 @pytest.fixture(scope="module")
 def mesh(tmp_path_factory: pytest.TempPathFactory) -> Mesh:
-    mesh = start_mesh(tmp_path_factory.mktemp("auth-mesh"), {"PRINTFORGE_RATE_LIMIT_PER_MINUTE": "8"})
+    # A principal cached for the whole module: every 401 below must come from the quota check's
+    # own revocation test, never from the cache having expired.
+    env = {"PRINTFORGE_RATE_LIMIT_PER_MINUTE": "8", "PRINTFORGE_AUTH_CACHE_TTL_S": "120"}
+    mesh = start_mesh(tmp_path_factory.mktemp("auth-mesh"), env)
     yield mesh
     mesh.stop()
 
@@ -125,7 +129,9 @@ def test_task_lookup_answers_quota_and_revocation_first(mesh: Mesh) -> None:
         timeout=60,
         check=True,
     )
-    # The principal is still cached, the window is still full: the revocation is what answers.
+    # The principal is still cached, the window is still full: the revocation is what answers,
+    # once this busy key's cached refusal (at most one lease, quota_leases.LEASE_S) has run out.
+    time.sleep(LEASE_S)
     for path in (f"{ROUTE}/{task_id}", missing_path):
         revoked = client.get(path, headers=headers)
         assert revoked.status_code == 401 and task_id not in revoked.text
