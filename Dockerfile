@@ -36,10 +36,11 @@ CMD ["--help"]
 # imports must be quick. Both images copy them after their dependencies, so editing code does not
 # reinstall those.
 FROM base AS source
-COPY pyproject.toml ./
+COPY pyproject.toml setup.py ./
 COPY printforge/ printforge/
+COPY printforge_cli/ printforge_cli/
 COPY services/ services/
-RUN python3.11 -m compileall -q printforge services
+RUN python3.11 -m compileall -q printforge printforge_cli services
 
 FROM base AS slim
 COPY requirements/slim.lock requirements/

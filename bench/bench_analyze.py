@@ -144,7 +144,7 @@ def main() -> None:
     args = parser.parse_args()
     printforge = [str(Path(PYTHON).with_name("printforge"))]
     if not Path(printforge[0]).exists():
-        printforge = [PYTHON, "-m", "printforge.cli.main"]
+        printforge = [PYTHON, "-m", "printforge_cli.main"]
     compile_checkout()
     with tempfile.TemporaryDirectory() as tmp:
         stl = Path(tmp) / "sphere_1m3.stl"

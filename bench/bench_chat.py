@@ -12,7 +12,7 @@ the same way and reported separately.
 The peer, measured in the same run and interleaved with the service calls so machine load hits
 both alike, is what `printforge chat PROMPT -o part.stl` does: the planner and the CadQuery
 build in-process, then one STL export. A third, in-process line runs the worker's own job
-(services.generator.jobs.plan_part: planner, build and all five exports) so the ratio can be
+(printforge_services.generator.jobs.plan_part: planner, build and all five exports) so the ratio can be
 split into CAD work and the service path (task queue, worker hop, printability check, blobs,
 polling or streaming).
 
@@ -102,8 +102,8 @@ class Peer:
     """The CLI chain (interpret, refine, realise, one STL) and the worker job, both in-process."""
 
     def __init__(self, out_dir: Path) -> None:
-        from printforge.cli.cmd_chat import write_shape
-        from services.generator import jobs, planner
+        from printforge_cli.cmd_chat import write_shape
+        from printforge_services.generator import jobs, planner
 
         self.planner, self.jobs, self.write_shape = planner, jobs, write_shape
         self.out = out_dir / "part.stl"

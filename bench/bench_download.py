@@ -3,7 +3,7 @@ Starlette's own FileResponse serving the same file (the peer, measured in the sa
 
 Run: .venv/bin/python bench/bench_download.py [--mb 100] [--runs 3]
 
-Each run starts the real gateway (`python -m services.gateway`, directory blob store in a temporary
+Each run starts the real gateway (`python -m printforge_services.gateway`, directory blob store in a temporary
 data dir), downloads the blob through its `/v1/files/{token}` URL with httpx, and samples the
 server's VmRSS from /proc every 10 ms; then the same for a bare uvicorn+Starlette app whose one
 route is a FileResponse of the same file. Reported: the peak RSS above the idle RSS before the
@@ -145,7 +145,7 @@ def main() -> None:
         for _ in range(args.runs):
             port = free_port()
             gateway = _serve(
-                [sys.executable, "-m", "services.gateway"],
+                [sys.executable, "-m", "printforge_services.gateway"],
                 {**env, "PRINTFORGE_HTTP_PORT": str(port)},
                 f"http://127.0.0.1:{port}/livez",
             )

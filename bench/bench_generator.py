@@ -1,6 +1,6 @@
 """Generator latency: a warm phone_stand render at the GeneratorService gRPC API (all formats plus
 the printability check, cache bypassed by varying the width) and a cached repeat call through the
-gateway, each as a p50 and a ratio against calling services.generator.render.render in-process
+gateway, each as a p50 and a ratio against calling printforge_services.generator.render.render in-process
 (the peer: the same CAD and exports with no worker hop, no gRPC, no analysis, no storage).
 
 Run: .venv/bin/python bench/bench_generator.py [--runs 15]
@@ -60,7 +60,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=15)
     args = parser.parse_args()
 
-    from services.generator.render import render
+    from printforge_services.generator.render import render
 
     def peer_render(i: int) -> None:
         render("starter", "phone_stand", {"width": width(i) + 0.125})

@@ -59,9 +59,9 @@ def _families(expect: dict[str, Any]) -> list[str]:
 
 
 def run_case(case: dict[str, Any], render: bool) -> Outcome:
-    from services.generator import export
-    from services.generator.planner import NotUnderstoodError, interpret, realise
-    from services.generator.planner.families import all_families
+    from printforge_services.generator import export
+    from printforge_services.generator.planner import NotUnderstoodError, interpret, realise
+    from printforge_services.generator.planner.families import all_families
 
     out = Outcome(case)
     expect = case["expect"]

@@ -24,15 +24,15 @@ from bytecode import compile_checkout
 READERS = {
     "ours": (
         "import sys; from pathlib import Path\n"
-        "from services.printability.mesh_io import load_mesh, read_file\n"
-        "from services.printability.analyze import analyze\n"
+        "from printforge_services.printability.mesh_io import load_mesh, read_file\n"
+        "from printforge_services.printability.analyze import analyze\n"
         "p = Path(sys.argv[1]); print(analyze(load_mesh(read_file(p), p.name))['status'])\n"
     ),
     "trimesh": (
         "import sys; from pathlib import Path\n"
-        "from services.printability.mesh_io import via_trimesh\n"
-        "from services.printability.mesh_io.load import Triangles, to_loaded_mesh\n"
-        "from services.printability.analyze import analyze\n"
+        "from printforge_services.printability.mesh_io import via_trimesh\n"
+        "from printforge_services.printability.mesh_io.load import Triangles, to_loaded_mesh\n"
+        "from printforge_services.printability.analyze import analyze\n"
         "p = Path(sys.argv[1]); v, f = via_trimesh.load(p.read_bytes(), p.suffix[1:])\n"
         "print(analyze(to_loaded_mesh(Triangles(v, f), 1e-3, p.suffix[1:]))['status'])\n"
     ),

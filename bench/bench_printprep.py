@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench_analyze import build_mesh_in_child
 
-from services.printability.analyze import measure
-from services.printability.mesh_io import load_mesh, read_file
-from services.printability.printprep.mesh import PrepMesh
-from services.printability.printprep.orientation import best_orientation
-from services.printability.printprep.slicer import estimate_print
-from services.printability.printprep.supports import estimate_supports
-from services.printability.printprep.thin_walls import thin_walls
+from printforge_services.printability.analyze import measure
+from printforge_services.printability.mesh_io import load_mesh, read_file
+from printforge_services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.printprep.orientation import best_orientation
+from printforge_services.printability.printprep.slicer import estimate_print
+from printforge_services.printability.printprep.supports import estimate_supports
+from printforge_services.printability.printprep.thin_walls import thin_walls
 
 DOWN = np.array([0.0, 0.0, -1.0])
 

@@ -20,11 +20,11 @@ from pathlib import Path
 import cadquery as cq
 from cadquery.occ_impl.exporters.assembly import exportGLTF
 
-from services.generator.catalog import get_template
-from services.generator.render import render
-from services.generator.solids import single_solid
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.render import render
+from printforge_services.generator.solids import single_solid
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 
 FORMATS = ("step", "stl", "glb", "3mf")
 

@@ -84,7 +84,7 @@ def in_child(function: str, *args: str) -> str:
 
 
 def make_soup(path: Path) -> int:
-    from services.printability.mesh_export import export_mesh
+    from printforge_services.printability.mesh_export import export_mesh
     from tests.printability.repair_fixtures import torus_soup
 
     vertices, faces = torus_soup()
@@ -110,8 +110,8 @@ def print_input(make: str, path: str) -> None:
 
 
 def print_status(path: str) -> None:
-    from services.printability.analyze import analyze
-    from services.printability.mesh_io import load_mesh
+    from printforge_services.printability.analyze import analyze
+    from printforge_services.printability.mesh_io import load_mesh
 
     print(analyze(load_mesh(Path(path).read_bytes(), Path(path).name))["status"])
 
@@ -152,7 +152,7 @@ def run_case(name: str, case: Case, tmp: Path, runs: int) -> None:
     faces = int(in_child("print_input", case.make, str(src)))
     print(f"{name}: {faces} triangles, {src.stat().st_size / 1e6:.1f} MB binary STL, median of {runs}")
     tools = {
-        "printforge": lambda out: [PYTHON, "-m", "printforge.cli.main", "repair", str(src), "-o", str(out)],
+        "printforge": lambda out: [PYTHON, "-m", "printforge_cli.main", "repair", str(src), "-o", str(out)],
         "pymeshlab": lambda out: [PYTHON, "-c", PYMESHLAB, str(src), str(out), *case.peer_args],
         "pymeshfix": lambda out: [PYTHON, "-c", PYMESHFIX, str(src), str(out)],
     }

@@ -12,7 +12,7 @@ import compileall
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("printforge", "services")
+PACKAGES = ("printforge", "printforge_cli", "services")  # directories
 
 
 def compile_checkout() -> None:

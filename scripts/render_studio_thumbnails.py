@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from services.gateway.routes.catalog import THUMBNAIL_DIR, thumbnail_name
-from services.generator.catalog import KINDS, list_templates
-from services.generator.render import render
+from printforge_services.gateway.routes.catalog import THUMBNAIL_DIR, thumbnail_name
+from printforge_services.generator.catalog import KINDS, list_templates
+from printforge_services.generator.render import render
 
 
 def main() -> None:

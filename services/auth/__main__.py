@@ -1,9 +1,9 @@
-"""`python -m services.auth`: run the auth gRPC service with settings from the environment."""
+"""`python -m printforge_services.auth`: run the auth gRPC service with settings from the environment."""
 
 from __future__ import annotations
 
 from printforge.runtime.service_main import run_grpc_service
-from services.auth.server import build_spec
+from printforge_services.auth.server import build_spec
 
 
 def main() -> None:

@@ -18,8 +18,8 @@ from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for
 from printforge.runtime.grpc_server import ServiceSpec
-from services.auth.quotas import Bucket, rules_from_settings
-from services.auth.store import (
+from printforge_services.auth.quotas import Bucket, rules_from_settings
+from printforge_services.auth.store import (
     ApiKey,
     AuthStore,
     InvalidArgumentError,

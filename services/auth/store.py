@@ -30,8 +30,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
 from printforge.runtime.db import Migration, is_postgres, migrate, now_ms
-from services.auth import keys
-from services.auth.quotas import Bucket, QuotaDecision, QuotaRule, decide, window_start_ms
+from printforge_services.auth import keys
+from printforge_services.auth.quotas import Bucket, QuotaDecision, QuotaRule, decide, window_start_ms
 
 SERVICE = "auth"
 LAST_USED_RESOLUTION_MS = 60_000

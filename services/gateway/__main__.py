@@ -1,4 +1,4 @@
-"""`python -m services.gateway` / `printforge serve gateway`: uvicorn serving the gateway app."""
+"""`python -m printforge_services.gateway` / `printforge serve gateway`: uvicorn serving the gateway app."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from prometheus_client import start_http_server
 from printforge.runtime.config import Settings
 from printforge.runtime.gc_pauses import freeze_startup_objects
 from printforge.runtime.logs import configure_logging
-from services.gateway.app import create_app
-from services.gateway.proxies import server_config
+from printforge_services.gateway.app import create_app
+from printforge_services.gateway.proxies import server_config
 
 
 def main() -> None:

@@ -9,13 +9,13 @@ from fastapi import FastAPI
 
 from printforge.runtime.blobs import open_blob_store
 from printforge.runtime.config import MIB, Settings, data_url_request_bytes, describe_bytes
-from services.gateway.body_limit import BodyLimit, BodyLimitMiddleware
-from services.gateway.clients import ServiceClients
-from services.gateway.errors import install_error_handlers
-from services.gateway.http_metrics import HttpMetricsMiddleware
-from services.gateway.principal import PrincipalCache
-from services.gateway.quota_leases import QuotaLeases
-from services.gateway.routes import (
+from printforge_services.gateway.body_limit import BodyLimit, BodyLimitMiddleware
+from printforge_services.gateway.clients import ServiceClients
+from printforge_services.gateway.errors import install_error_handlers
+from printforge_services.gateway.http_metrics import HttpMetricsMiddleware
+from printforge_services.gateway.principal import PrincipalCache
+from printforge_services.gateway.quota_leases import QuotaLeases
+from printforge_services.gateway.routes import (
     catalog,
     files,
     generations,

@@ -12,7 +12,7 @@ import asyncio
 from fastapi.responses import StreamingResponse
 
 from printforge.runtime.blobs import BlobNotFound, BlobStore
-from services.gateway.errors import ApiError
+from printforge_services.gateway.errors import ApiError
 
 
 async def stream_blob(

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from services.gateway.errors import error_body
+from printforge_services.gateway.errors import error_body
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from typing import Any
 
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.tasks import failure_codes
-from services.gateway.printability_summary import printability_summary
+from printforge_services.gateway.printability_summary import printability_summary
 
 OUTPUT_FORMATS = ("STEP", "STL", "GLB", "3MF")
 DEFAULT_OUTPUT_FORMAT = "STEP"

@@ -20,8 +20,8 @@ import grpc
 from fastapi import Request, Response
 
 from printforge.auth.v1 import auth_pb2
-from services.gateway.errors import ApiError, from_grpc
-from services.gateway.quota_leases import QuotaAnswer
+from printforge_services.gateway.errors import ApiError, from_grpc
+from printforge_services.gateway.quota_leases import QuotaAnswer
 
 T = TypeVar("T")
 

@@ -17,7 +17,7 @@ import grpc
 from sse_starlette.sse import EventSourceResponse
 
 from printforge.task.v1 import task_pb2
-from services.gateway.errors import ApiError, error_body, from_grpc
+from printforge_services.gateway.errors import ApiError, error_body, from_grpc
 
 HEARTBEAT_S = 15
 """A `: ping` comment this often, so proxies with idle timeouts (Envoy, nginx) keep the stream."""

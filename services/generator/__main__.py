@@ -1,9 +1,9 @@
-"""`python -m services.generator` / `printforge serve generator`."""
+"""`python -m printforge_services.generator` / `printforge serve generator`."""
 
 from __future__ import annotations
 
 from printforge.runtime.service_main import run_grpc_service
-from services.generator.server import build_spec
+from printforge_services.generator.server import build_spec
 
 
 def main() -> None:

@@ -30,10 +30,10 @@ from printforge.runtime.tasks.model import FAILED as TASK_FAILED
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.workers import WorkerError, WorkerPool
-from services.generator import jobs
-from services.generator.manifest import Param, ParamError, resolve
-from services.generator.printcheck import HEALTHY, PrintCheckError, ensure_printable
-from services.generator.store import (
+from printforge_services.generator import jobs
+from printforge_services.generator.manifest import Param, ParamError, resolve
+from printforge_services.generator.printcheck import HEALTHY, PrintCheckError, ensure_printable
+from printforge_services.generator.store import (
     CHAT_TASK,
     COMPLETED,
     IMAGE_TASK,

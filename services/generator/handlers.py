@@ -15,9 +15,9 @@ from typing import Any
 from printforge.runtime.blobs import BlobNotFound, BlobStore
 from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
 from printforge.runtime.tasks.workers import WorkerError
-from services.generator import jobs
-from services.generator.generations import Generations
-from services.generator.store import CHAT_TASK, IMAGE_TASK
+from printforge_services.generator import jobs
+from printforge_services.generator.generations import Generations
+from printforge_services.generator.store import CHAT_TASK, IMAGE_TASK
 
 Work = Callable[[TaskContext], Awaitable[dict[str, Any]]]
 

@@ -17,7 +17,7 @@ from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import report_progress
 
 if TYPE_CHECKING:
-    from services.generator.planner.interpret import TreeModel
+    from printforge_services.generator.planner.interpret import TreeModel
 
 
 class InvalidParams(TaskFailure):
@@ -49,7 +49,7 @@ class NotUnderstood(TaskFailure):
 
 def catalog(kind: str) -> list[dict[str, Any]]:
     """Every template of `kind` as JSON ({id, kind, title, description, params})."""
-    from services.generator.catalog import UnknownTemplateError, list_templates
+    from printforge_services.generator.catalog import UnknownTemplateError, list_templates
 
     try:
         return [t.to_json() for t in list_templates(kind)]
@@ -59,11 +59,11 @@ def catalog(kind: str) -> list[dict[str, Any]]:
 
 def render_template(kind: str, template_id: str, values: dict[str, Any]) -> dict[str, Any]:
     """Render a starter or gift to every format; see `_output` for the result's shape."""
-    from services.generator.catalog import UnknownTemplateError
-    from services.generator.export import ExportError
-    from services.generator.manifest import ParamError
-    from services.generator.render import render
-    from services.generator.solids import GeometryError
+    from printforge_services.generator.catalog import UnknownTemplateError
+    from printforge_services.generator.export import ExportError
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.render import render
+    from printforge_services.generator.solids import GeometryError
 
     try:
         result = render(kind, template_id, values)
@@ -99,7 +99,7 @@ def language_model() -> TreeModel | None:
     """
     global _model
     if _model is _UNSET:
-        from services.generator.planner.llm import from_env
+        from printforge_services.generator.planner.llm import from_env
 
         _model = from_env()
     return _model
@@ -111,7 +111,7 @@ def plan_part(prompt: str, tree: dict[str, Any] | None) -> dict[str, Any]:
     The rules run first; the language model (when configured) is asked only for what they do not
     understand, exactly as `printforge chat` does.
     """
-    from services.generator import planner
+    from printforge_services.generator import planner
 
     try:
         model = language_model()
@@ -125,7 +125,7 @@ def plan_part(prompt: str, tree: dict[str, Any] | None) -> dict[str, Any]:
 
 def rebuild_part(tree: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     """Apply manifest edits to a planner feature tree and rebuild it."""
-    from services.generator import planner
+    from printforge_services.generator import planner
 
     try:
         result = planner.rebuild(tree, values)
@@ -136,8 +136,8 @@ def rebuild_part(tree: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]
 
 def _planner_failure(exc: Exception) -> TaskFailure:
     """Planner errors are ValueErrors with user-facing messages; anything else is a bug, re-raised."""
-    from services.generator.manifest import ParamError
-    from services.generator.planner import NotUnderstoodError
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.planner import NotUnderstoodError
 
     if isinstance(exc, ParamError):
         return InvalidParams(exc.errors)
@@ -149,7 +149,7 @@ def _planner_failure(exc: Exception) -> TaskFailure:
 
 
 def _planned(result: Any) -> dict[str, Any]:
-    from services.generator.solids import GeometryError, single_solid
+    from printforge_services.generator.solids import GeometryError, single_solid
 
     report_progress(60)
     try:
@@ -168,7 +168,7 @@ def _planned(result: Any) -> dict[str, Any]:
 
 def export_solid(solid: Any) -> dict[str, bytes]:
     """STEP, STL, GLB, 3MF and the PNG thumbnail of one validated solid."""
-    from services.generator import export
+    from printforge_services.generator import export
 
     try:
         files = {"step": export.step_bytes(solid)}
@@ -185,9 +185,9 @@ def export_solid(solid: Any) -> dict[str, bytes]:
 
 def image_part(data: bytes, kind: str, values: dict[str, Any]) -> dict[str, Any]:
     """Image to CAD: trace PNG/JPEG bytes into a keychain, stencil, cookie cutter or lithophane."""
-    from services.generator.image2cad import Image2CadError, ImageError, image_to_cad
-    from services.generator.manifest import ParamError
-    from services.generator.solids import GeometryError, single_solid
+    from printforge_services.generator.image2cad import Image2CadError, ImageError, image_to_cad
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.solids import GeometryError, single_solid
 
     try:
         result = image_to_cad(data, kind, values)

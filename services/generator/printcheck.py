@@ -2,7 +2,7 @@
 
 Calling PrintabilityService over gRPC (not importing its analyzer) keeps one source of
 truth for "healthy": a generated part passes exactly the check a user's upload would.
-STL and 3MF come from one tessellation (services.generator.export), so analysing the STL
+STL and 3MF come from one tessellation (printforge_services.generator.export), so analysing the STL
 covers both; when it is not healthy, both are repaired by RepairMesh and the repaired STL
 is analysed again. The analysis recorded on the generation says what happened.
 """

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.generator.store import Generation
+from printforge_services.generator.store import Generation
 
 
 def _json(value: Any) -> str:

@@ -17,11 +17,11 @@ import cadquery as cq
 from OCP.Bnd import Bnd_Box
 from OCP.BRepBndLib import BRepBndLib
 
-from services.generator import export
-from services.generator.catalog import get_template
-from services.generator.catalog.finish import collect_warnings
-from services.generator.manifest import ParamError
-from services.generator.solids import GeometryError, is_cad_failure, single_solid
+from printforge_services.generator import export
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.finish import collect_warnings
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.solids import GeometryError, is_cad_failure, single_solid
 
 FORMATS: tuple[str, ...] = ("step", "stl", "glb", "3mf", "png")
 _MESH_WRITERS: dict[str, Callable[[export.Mesh], bytes]] = {

@@ -31,16 +31,16 @@ from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotFound, TaskNotifier, watch_task
 from printforge.runtime.tasks.workers import WorkerPool
 from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
-from services.generator.generations import GenerationError, Generations
-from services.generator.handlers import make_handlers
-from services.generator.proto import catalog_entry, generation_to_proto
-from services.generator.store import COMPLETED, MIGRATIONS, SERVICE, Generation, GenerationStore
-from services.generator.webhooks import WebhookComponents, enqueue_generation_finished
+from printforge_services.generator.generations import GenerationError, Generations
+from printforge_services.generator.handlers import make_handlers
+from printforge_services.generator.proto import catalog_entry, generation_to_proto
+from printforge_services.generator.store import COMPLETED, MIGRATIONS, SERVICE, Generation, GenerationStore
+from printforge_services.generator.webhooks import WebhookComponents, enqueue_generation_finished
 
 log = logging.getLogger(__name__)
 
 JOBS_PER_WORKER = 50
-WARM_MODULES = ("cadquery", "services.generator.render")
+WARM_MODULES = ("cadquery", "printforge_services.generator.render")
 # Formats GetPartMesh hands out: the STL the printability check measured, the GLB a repair reads.
 PART_MESH_FORMATS = ("stl", "glb")
 T = TypeVar("T")
@@ -59,7 +59,7 @@ def _params(text: str, field: str) -> dict[str, Any]:
 
 
 class GeneratorServicer(pb_grpc.GeneratorServiceServicer):
-    """Webhook RPCs delegate to services.generator.webhooks (its own rules live there)."""
+    """Webhook RPCs delegate to printforge_services.generator.webhooks (its own rules live there)."""
 
     def __init__(
         self, generations: Generations, tasks: TaskStore, notifier: TaskNotifier, webhooks: WebhookComponents

@@ -25,7 +25,7 @@ from pathlib import Path
 import cadquery as cq
 from fontTools.ttLib import TTFont
 
-from services.generator.manifest import ParamError
+from printforge_services.generator.manifest import ParamError
 
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "LiberationSans-Regular.ttf"
 # Thinnest wall a 0.4 mm nozzle prints reliably; the smallest font size follows from it.

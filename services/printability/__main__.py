@@ -1,9 +1,9 @@
-"""`python -m services.printability` / `printforge serve printability`."""
+"""`python -m printforge_services.printability` / `printforge serve printability`."""
 
 from __future__ import annotations
 
 from printforge.runtime.service_main import run_grpc_service
-from services.printability.server import build_spec
+from printforge_services.printability.server import build_spec
 
 
 def main() -> None:

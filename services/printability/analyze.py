@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.background import Background
-from services.printability.mesh_io import LoadedMesh
-from services.printability.printers import lookup_printer
+from printforge_services.printability import topology
+from printforge_services.printability.background import Background
+from printforge_services.printability.mesh_io import LoadedMesh
+from printforge_services.printability.printers import lookup_printer
 
 #: Faces whose normal points more than this far below the horizontal need support.
 OVERHANG_ANGLE_DEG = 45.0

@@ -12,10 +12,10 @@ from typing import Any
 
 from printforge.runtime.blobs import BlobNotFound, BlobStore
 from printforge.runtime.tasks.runner import Handler, TaskContext, TaskFailure
-from services.printability import jobs
-from services.printability.inputs import REPAIR_EXTENSIONS
-from services.printability.printprep.request import PrepRequest
-from services.printability.store import ANALYZE, REPAIR
+from printforge_services.printability import jobs
+from printforge_services.printability.inputs import REPAIR_EXTENSIONS
+from printforge_services.printability.printprep.request import PrepRequest
+from printforge_services.printability.store import ANALYZE, REPAIR
 
 log = logging.getLogger(__name__)
 

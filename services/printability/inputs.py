@@ -32,9 +32,13 @@ from printforge.runtime.safe_fetch import FetchError, FileTooLargeError, fetch_u
 from printforge.runtime.tasks.model import SUCCEEDED, Task
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.url_policy import AddressPolicy, UnsafeURLError
-from services.printability.generated_parts import GeneratedParts, GeneratorUnavailable, PartNotFound
-from services.printability.printers import lookup_printer
-from services.printability.store import ANALYZE, REPAIR
+from printforge_services.printability.generated_parts import (
+    GeneratedParts,
+    GeneratorUnavailable,
+    PartNotFound,
+)
+from printforge_services.printability.printers import lookup_printer
+from printforge_services.printability.store import ANALYZE, REPAIR
 
 log = logging.getLogger(__name__)
 
@@ -147,7 +151,7 @@ def _check_self_contained(filename: str, data: bytes, max_bytes: int) -> None:
     """400 for an upload that cannot be read alone: a .gltf whose buffers are separate files, or a
     .zip that is not one model with its files within the size limit (checked from its directory,
     nothing is inflated here)."""
-    from services.printability.mesh_io import MeshLoadError, archive, gltf, zip_limits
+    from printforge_services.printability.mesh_io import MeshLoadError, archive, gltf, zip_limits
 
     ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     try:

@@ -16,15 +16,15 @@ from printforge.runtime.tasks.workers import report_progress
 if TYPE_CHECKING:
     import numpy as np
 
-    from services.printability.printprep.request import PrepRequest
+    from printforge_services.printability.printprep.request import PrepRequest
 
 
 def analyze_file(
     data: bytes, filename: str, unit: str, printer: str | None, prep: PrepRequest | None = None
 ) -> dict[str, Any]:
     """The printability report of one file; with a `prep` that wants it, its `print_prep` object too."""
-    from services.printability.analyze import measure
-    from services.printability.mesh_io import MeshLoadError, load_mesh
+    from printforge_services.printability.analyze import measure
+    from printforge_services.printability.mesh_io import MeshLoadError, load_mesh
 
     try:
         mesh = load_mesh(data, filename, unit)
@@ -37,7 +37,7 @@ def analyze_file(
         raise TaskFailure(str(exc).strip("'\"")) from None
     block = measured.block
     if prep is not None and prep.wanted and measured.vertices is not None and measured.faces is not None:
-        from services.printability.printprep.report import print_prep
+        from printforge_services.printability.printprep.report import print_prep
 
         report_progress(60)
         block["print_prep"] = print_prep(measured.vertices, measured.faces, prep)
@@ -110,10 +110,10 @@ def _repair(
     min_wall_mm: float | None = None,
 ) -> tuple[bytes, str, dict[str, Any], tuple[np.ndarray, np.ndarray]]:
     """Load, repair (and maybe auto-orient) and export; also returns the final (vertices, faces)."""
-    from services.printability.mesh_export import export_mesh
-    from services.printability.mesh_io import MeshLoadError, load_mesh
-    from services.printability.repair import RepairError, repair
-    from services.printability.repair_steps.sheets import DEFAULT_WALL_MM
+    from printforge_services.printability.mesh_export import export_mesh
+    from printforge_services.printability.mesh_io import MeshLoadError, load_mesh
+    from printforge_services.printability.repair import RepairError, repair
+    from printforge_services.printability.repair_steps.sheets import DEFAULT_WALL_MM
 
     try:
         mesh = load_mesh(data, filename, unit)
@@ -139,8 +139,8 @@ def _repair(
     fmt = mesh.source_format
     vertices, report = result.vertices, result.report()
     if auto_orient:
-        from services.printability.printprep.mesh import PrepMesh
-        from services.printability.printprep.orientation import apply_orientation, best_orientation
+        from printforge_services.printability.printprep.mesh import PrepMesh
+        from printforge_services.printability.printprep.orientation import apply_orientation, best_orientation
 
         orientation = best_orientation(PrepMesh(vertices, result.faces))
         vertices = apply_orientation(vertices, orientation["best"])

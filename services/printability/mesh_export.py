@@ -15,8 +15,8 @@ import zipfile
 
 import numpy as np
 
-from services.printability.mesh_io import UNIT_TO_M
-from services.printability.topology import blocks, cross_columns
+from printforge_services.printability.mesh_io import UNIT_TO_M
+from printforge_services.printability.topology import blocks, cross_columns
 
 EXPORT_FORMATS = ("stl", "obj", "ply", "off", "glb", "gltf", "3mf")
 

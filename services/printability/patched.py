@@ -16,8 +16,8 @@ import math
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.analyze import OVERHANG_ANGLE_DEG, Measurement, report
+from printforge_services.printability import topology
+from printforge_services.printability.analyze import OVERHANG_ANGLE_DEG, Measurement, report
 
 
 def measure_patched(measured: Measurement, faces: np.ndarray) -> Measurement | None:

@@ -20,11 +20,11 @@ from typing import Any
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.analyze import Measurement, analyze, measure
-from services.printability.mesh_io import LoadedMesh
-from services.printability.patched import measure_patched
-from services.printability.repair_steps import (
+from printforge_services.printability import topology
+from printforge_services.printability.analyze import Measurement, analyze, measure
+from printforge_services.printability.mesh_io import LoadedMesh
+from printforge_services.printability.patched import measure_patched
+from printforge_services.printability.repair_steps import (
     cleanup,
     coplanar,
     degenerate,
@@ -35,8 +35,8 @@ from services.printability.repair_steps import (
     sheets,
     volumetric,
 )
-from services.printability.repair_steps.faithfulness import p99_distance
-from services.printability.repair_steps.work import SHELL, WorkMesh
+from printforge_services.printability.repair_steps.faithfulness import p99_distance
+from printforge_services.printability.repair_steps.work import SHELL, WorkMesh
 
 #: p99 distance from the input surface to the output, % of the bounding-box diagonal.
 MAX_INPUT_TO_OUTPUT_PCT = 1.0

@@ -24,11 +24,11 @@ from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotFound, TaskNotifier, watch_task
 from printforge.runtime.tasks.workers import WorkerError, WorkerPool
 from printforge.runtime.url_policy import AddressPolicy
-from services.printability import jobs
-from services.printability.generated_parts import GeneratedParts
-from services.printability.handlers import make_handlers
-from services.printability.inputs import NOT_FOUND, UNITS, InputError, resolve_input
-from services.printability.store import ANALYZE, MIGRATIONS, REPAIR, SERVICE
+from printforge_services.printability import jobs
+from printforge_services.printability.generated_parts import GeneratedParts
+from printforge_services.printability.handlers import make_handlers
+from printforge_services.printability.inputs import NOT_FOUND, UNITS, InputError, resolve_input
+from printforge_services.printability.store import ANALYZE, MIGRATIONS, REPAIR, SERVICE
 
 QUOTA_EXCEEDED = "You have exceeded your pending-task quota or rate limit"
 
@@ -68,7 +68,7 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
             await abort_http(context, 400, message, "INVALID_MIN_WALL")
         printer = getattr(request, "printer", "")
         if printer:
-            from services.printability.printers import lookup_printer
+            from printforge_services.printability.printers import lookup_printer
 
             try:
                 lookup_printer(printer)
@@ -76,7 +76,10 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
                 await abort_http(context, 400, str(exc).strip("'\""), "UNKNOWN_PRINTER")
         material = getattr(request, "material", "")
         if material:
-            from services.printability.printprep.request import UnknownMaterialError, canonical_material
+            from printforge_services.printability.printprep.request import (
+                UnknownMaterialError,
+                canonical_material,
+            )
 
             try:
                 material = canonical_material(material)
@@ -230,7 +233,7 @@ def build_spec(
     pool = WorkerPool(
         settings.worker_processes,
         memory_mb=settings.task_memory_mb,
-        warm_modules=("services.printability.analyze", "services.printability.mesh_io"),
+        warm_modules=("printforge_services.printability.analyze", "printforge_services.printability.mesh_io"),
     )
     notifier = TaskNotifier()
     listener = listener_for(store, notifier)  # other replicas' task changes (PostgreSQL only)

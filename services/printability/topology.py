@@ -18,7 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from services.printability.background import Background
+from printforge_services.printability.background import Background
 
 T = TypeVar("T")
 

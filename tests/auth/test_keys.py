@@ -7,7 +7,7 @@ import string
 
 import pytest
 
-from services.auth import keys
+from printforge_services.auth import keys
 
 BASE62 = set(string.digits + string.ascii_letters)
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from printforge.runtime.config import Settings
 from printforge.runtime.db import engine_for
-from services.auth.quotas import (
+from printforge_services.auth.quotas import (
     DAY_S,
     MINUTE_S,
     Bucket,
@@ -22,7 +22,7 @@ from services.auth.quotas import (
     rules_from_settings,
     window_start_ms,
 )
-from services.auth.store import (
+from printforge_services.auth.store import (
     PRUNE_INTERVAL_MS,
     AuthStore,
     InvalidArgumentError,

@@ -13,7 +13,7 @@ from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
 from printforge.runtime.config import Settings
 from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import ServerOptions, start_server
-from services.auth.server import build_spec
+from printforge_services.auth.server import build_spec
 
 
 @pytest.fixture

@@ -6,9 +6,9 @@ import pytest
 import sqlalchemy as sa
 
 from printforge.runtime.db import engine_for
-from services.auth import keys
-from services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
-from services.auth.store import (
+from printforge_services.auth import keys
+from printforge_services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
+from printforge_services.auth.store import (
     LAST_USED_RESOLUTION_MS,
     MIGRATIONS,
     AuthStore,

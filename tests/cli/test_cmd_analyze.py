@@ -15,7 +15,7 @@ from tests.conftest import REPO_ROOT
 from tests.fixtures_meshes import binary_stl, cube
 
 SCRIPT = Path(sys.executable).with_name("printforge")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "printforge.cli.main"]
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "printforge_cli.main"]
 
 
 def printforge(*args: str) -> subprocess.CompletedProcess[str]:

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from printforge.cli.main import main
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_cli.main import main
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 from tests.conftest import REPO_ROOT
 
 SCRIPT = Path(sys.executable).with_name("printforge")
-COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "printforge.cli.main"]
+COMMAND = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "printforge_cli.main"]
 
 
 def test_process_writes_a_healthy_3mf(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from printforge.runtime.db import engine_for
-from services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
-from services.auth.store import AuthStore, UnauthenticatedError
+from printforge_services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
+from printforge_services.auth.store import AuthStore, UnauthenticatedError
 from tests.conftest import REPO_ROOT
 
 PRINTFORGE = REPO_ROOT / ".venv" / "bin" / "printforge"

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from printforge.cli.main import main
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_cli.main import main
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 from tests.conftest import REPO_ROOT
 
 
@@ -52,7 +52,7 @@ def test_unreadable_input_exits_nonzero_without_traceback(tmp_path: Path) -> Non
     bad = tmp_path / "bad.stl"
     bad.write_bytes(b"\x00" * 80 + (1000).to_bytes(4, "little") + b"\x00" * 60)  # truncated
     done = subprocess.run(
-        [sys.executable, "-m", "printforge.cli.main", "repair", str(bad), "-o", str(tmp_path / "o.stl")],
+        [sys.executable, "-m", "printforge_cli.main", "repair", str(bad), "-o", str(tmp_path / "o.stl")],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,

@@ -11,9 +11,9 @@ import pytest
 import trimesh
 from PIL import Image
 
-from printforge.cli.main import main
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_cli.main import main
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 from tests.conftest import REPO_ROOT
 
 PRINTFORGE = REPO_ROOT / ".venv" / "bin" / "printforge"

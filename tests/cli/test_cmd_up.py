@@ -38,7 +38,7 @@ def test_up_starts_the_mesh_and_stops_it(tmp_path: Path) -> None:
     }
     log = (tmp_path / "up.log").open("wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "printforge.cli.main", "up"],
+        [sys.executable, "-m", "printforge_cli.main", "up"],
         env=env,
         cwd=REPO_ROOT,
         stdout=log,

@@ -14,8 +14,8 @@ from collections.abc import Iterator
 
 import pytest
 
-import printforge.cli as cli_package
-from printforge.cli.main import build_parser, main
+import printforge_cli as cli_package
+from printforge_cli.main import build_parser, main
 
 
 def _subcommands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
@@ -63,9 +63,9 @@ def test_a_named_command_imports_only_its_own_module() -> None:
     import sys
 
     code = (
-        "import sys\nfrom printforge.cli.main import main\ntry:\n    main(['analyze', '--help'])\n"
+        "import sys\nfrom printforge_cli.main import main\ntry:\n    main(['analyze', '--help'])\n"
         "except SystemExit:\n    pass\n"
-        "print(sorted(n for n in sys.modules if n.startswith('printforge.cli.cmd_')))"
+        "print(sorted(n for n in sys.modules if n.startswith('printforge_cli.cmd_')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip().splitlines()[-1] == "['printforge.cli.cmd_analyze']"
+    assert out.strip().splitlines()[-1] == "['printforge_cli.cmd_analyze']"

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from printforge.cli import one_shot
+from printforge_cli import one_shot
 
 # Allocates and frees a 24 MiB buffer, then prints how many MiB of it the process still holds.
 _HELD_AFTER_FREE = """
 import sys
-from printforge.cli.one_shot import keep_freed_memory
+from printforge_cli.one_shot import keep_freed_memory
 if sys.argv[1] == "keep":
     assert keep_freed_memory()
 def rss_kib():

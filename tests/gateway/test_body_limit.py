@@ -19,8 +19,8 @@ from fastapi import FastAPI
 
 from printforge.runtime.config import MIB, Settings, data_url_request_bytes
 from printforge.runtime.grpc_channels import channel_options
-from services.gateway.app import DEFAULT_BODY_BYTES, body_limits, create_app
-from services.gateway.routes.makistry import MAX_IMAGE_BYTES
+from printforge_services.gateway.app import DEFAULT_BODY_BYTES, body_limits, create_app
+from printforge_services.gateway.routes.makistry import MAX_IMAGE_BYTES
 
 MAX_MODEL_BYTES = 30_000
 PRINT_LIMIT = data_url_request_bytes(MAX_MODEL_BYTES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.gateway.routes.generations import _interpretation
+from printforge_services.gateway.routes.generations import _interpretation
 
 
 def test_not_understood_is_a_status_in_the_interpretation() -> None:

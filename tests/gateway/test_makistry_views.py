@@ -7,7 +7,7 @@ import json
 import pytest
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.gateway.makistry_views import (
+from printforge_services.gateway.makistry_views import (
     DEFAULT_OUTPUT_FORMAT,
     BadOutputFormat,
     job_object,

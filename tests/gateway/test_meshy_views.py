@@ -7,7 +7,7 @@ import json
 import pytest
 
 from printforge.task.v1 import task_pb2
-from services.gateway.meshy_views import REPAIR, task_object
+from printforge_services.gateway.meshy_views import REPAIR, task_object
 
 RESULT = {
     "model_blobs": {"stl": "print-repair/t1/output/model.stl"},

@@ -17,7 +17,7 @@ import pytest
 
 from printforge.runtime.config import SERVICES, Settings
 from printforge.runtime.grpc_server import RunningServer, ServerOptions, ServiceSpec, start_server
-from services.gateway.app import create_app
+from printforge_services.gateway.app import create_app
 
 Backends = dict[str, RunningServer]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.gateway.makistry_views import job_object
-from services.gateway.printability_summary import PrintabilitySummary, printability_summary
+from printforge_services.gateway.makistry_views import job_object
+from printforge_services.gateway.printability_summary import PrintabilitySummary, printability_summary
 
 HEALTHY_METRICS = {
     "is_watertight": True,

@@ -17,8 +17,8 @@ import uvicorn
 from fastapi import FastAPI, Request
 
 from printforge.runtime.config import Settings
-from services.gateway.proxies import server_config
-from services.gateway.routes.files import url_signer
+from printforge_services.gateway.proxies import server_config
+from printforge_services.gateway.routes.files import url_signer
 from tests.integration.mesh import free_port
 
 ENVOY = "127.0.0.2"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from printforge.runtime.db import engine_for
-from services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
-from services.auth.store import AuthStore
-from services.gateway.quota_leases import QuotaAnswer, QuotaLeases
+from printforge_services.auth.quotas import DAY_S, MINUTE_S, Bucket, QuotaRule
+from printforge_services.auth.store import AuthStore
+from printforge_services.gateway.quota_leases import QuotaAnswer, QuotaLeases
 
 # 15:09:26.535 UTC on a fixed day: the minute window has 33.465 s left.
 T0_MS = 1_805_036_966_535

@@ -19,8 +19,8 @@ from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
 from printforge.task.v1 import task_pb2
-from services.generator import server as generator_server
-from services.printability import server as printability_server
+from printforge_services.generator import server as generator_server
+from printforge_services.printability import server as printability_server
 
 TERMINAL_TASK_STATES = (
     task_pb2.TASK_STATUS_SUCCEEDED,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import STARTERS, UnknownTemplateError, get_template, list_templates
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param, ParamError
-from services.generator.render import render
-from services.generator.solids import GeometryError
+from printforge_services.generator.catalog import STARTERS, UnknownTemplateError, get_template, list_templates
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.render import render
+from printforge_services.generator.solids import GeometryError
 
 
 def test_kinds_are_separate_registries() -> None:

@@ -22,11 +22,11 @@ import pytest
 import trimesh
 from PIL import Image
 
-from services.generator import export
-from services.generator.catalog import KINDS, list_templates
-from services.generator.render import RenderResult, render, tight_bbox
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_services.generator import export
+from printforge_services.generator.catalog import KINDS, list_templates
+from printforge_services.generator.render import RenderResult, render, tight_bbox
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 
 #: (kind, id) of every starter and gift: the read-back checks below run on each at its defaults.
 TEMPLATES = [(kind, t.id) for kind in KINDS for t in list_templates(kind)]

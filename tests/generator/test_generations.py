@@ -26,9 +26,9 @@ from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.workers import WorkerPool
-from services.generator.generations import EMPTY, GenerationError, Generations
-from services.generator.server import WARM_MODULES, announce_finished
-from services.generator.store import (
+from printforge_services.generator.generations import EMPTY, GenerationError, Generations
+from printforge_services.generator.server import WARM_MODULES, announce_finished
+from printforge_services.generator.store import (
     COMPLETED,
     FAILED,
     MIGRATIONS,
@@ -37,9 +37,9 @@ from services.generator.store import (
     Generation,
     GenerationStore,
 )
-from services.generator.webhooks.store import SERVICE as WEBHOOK_SERVICE
-from services.generator.webhooks.store import WEBHOOK_MIGRATIONS, WebhookStore, outbox_table
-from services.printability import server as printability_server
+from printforge_services.generator.webhooks.store import SERVICE as WEBHOOK_SERVICE
+from printforge_services.generator.webhooks.store import WEBHOOK_MIGRATIONS, WebhookStore, outbox_table
+from printforge_services.printability import server as printability_server
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

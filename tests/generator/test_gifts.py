@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from services.generator.catalog import get_template, list_templates
-from services.generator.catalog.gifts import GIFTS
-from services.generator.manifest import ParamError
-from services.generator.render import RenderResult, render
-from services.generator.text import min_font_size
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_services.generator.catalog import get_template, list_templates
+from printforge_services.generator.catalog.gifts import GIFTS
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import RenderResult, render
+from printforge_services.generator.text import min_font_size
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 
 GIFT_IDS = ("bookmark", "coaster", "keychain", "name_plate", "ornament")
 # gifts whose text sits on the flat top of a plate lying on z=0

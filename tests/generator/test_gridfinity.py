@@ -13,9 +13,9 @@ import cadquery as cq
 import pytest
 from OCP.BRepAdaptor import BRepAdaptor_Surface
 
-from services.generator.catalog import get_template
-from services.generator.render import tight_bbox
-from services.generator.solids import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.render import tight_bbox
+from printforge_services.generator.solids import single_solid
 
 # (inset from the outer outline, z) of the bin foot: 0.8 chamfer, 1.8 vertical, 2.15 chamfer
 FOOT = [(2.95, 0.0), (2.15, 0.8), (2.15, 2.6), (0.0, 4.75)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.jobs import render_template
+from printforge_services.generator.jobs import render_template
 
 
 def test_adjusted_fillet_is_reported_in_the_interpretation_notes() -> None:

@@ -6,7 +6,7 @@ import pickle
 
 import pytest
 
-from services.generator import jobs
+from printforge_services.generator import jobs
 
 
 def test_a_prompt_not_understood_is_tagged_once_across_pickling() -> None:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from services.generator.manifest import Param, ParamError, manifest_json, resolve
+from printforge_services.generator.manifest import Param, ParamError, manifest_json, resolve
 
 PARAMS = (
     Param("width", "Width", "number", 80.0, unit="mm", min=10, max=200, step=1, group="Size"),

@@ -17,11 +17,11 @@ from printforge.printability.v1 import printability_pb2_grpc as ppb_grpc
 from printforge.runtime.config import Settings
 from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import ServerOptions, start_server
-from services.generator.printcheck import PrintCheckError, ensure_printable
-from services.printability import server as printability_server
-from services.printability.analyze import analyze
-from services.printability.mesh_export import export_mesh
-from services.printability.mesh_io import load_mesh
+from printforge_services.generator.printcheck import PrintCheckError, ensure_printable
+from printforge_services.printability import server as printability_server
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_export import export_mesh
+from printforge_services.printability.mesh_io import load_mesh
 from tests.fixtures_meshes import binary_stl, cube
 from tests.printability import repair_fixtures
 

@@ -13,12 +13,12 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.generator.catalog import UnknownTemplateError, get_template, list_templates
-from services.generator.catalog.template import Template
-from services.generator.manifest import ParamError
-from services.generator.render import render
-from services.printability.analyze import analyze
-from services.printability.mesh_io import load_mesh
+from printforge_services.generator.catalog import UnknownTemplateError, get_template, list_templates
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import render
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import load_mesh
 
 REQUIRED = {
     "phone_stand",

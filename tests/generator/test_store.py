@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from printforge.runtime.db import engine_for, migrate
-from services.generator.store import (
+from printforge_services.generator.store import (
     COMPLETED,
     FAILED,
     MIGRATIONS,

@@ -17,8 +17,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from printforge.runtime.db import engine_for, migrate
-from services.generator.server import announce_finished
-from services.generator.store import (
+from printforge_services.generator.server import announce_finished
+from printforge_services.generator.store import (
     COMPLETED,
     FAILED,
     MIGRATIONS,
@@ -28,8 +28,8 @@ from services.generator.store import (
     Generation,
     GenerationStore,
 )
-from services.generator.webhooks.store import SERVICE as WEBHOOK_SERVICE
-from services.generator.webhooks.store import WEBHOOK_MIGRATIONS, WebhookStore, outbox_table
+from printforge_services.generator.webhooks.store import SERVICE as WEBHOOK_SERVICE
+from printforge_services.generator.webhooks.store import WEBHOOK_MIGRATIONS, WebhookStore, outbox_table
 
 DONE = Content(template_id="knob", manifest=[], values={"d": 30}, files={"stl": "generator/g/v1/part.stl"})
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from services.generator import text
-from services.generator.manifest import ParamError
-from services.generator.render import tight_bbox
+from printforge_services.generator import text
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import tight_bbox
 
 
 def ink_width_drawn(line: str, size: float) -> float:

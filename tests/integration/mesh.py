@@ -95,7 +95,7 @@ class Mesh:
             env["PRINTFORGE_METRICS_PORT"] = str(self.metrics_ports[name])
         log = self.log_path(name).open("ab")
         self.processes[name] = subprocess.Popen(
-            [sys.executable, "-m", "printforge.cli.main", "serve", service],
+            [sys.executable, "-m", "printforge_cli.main", "serve", service],
             env=env,
             cwd=REPO_ROOT,
             stdout=log,
@@ -144,7 +144,7 @@ class Mesh:
 def create_key(env: dict[str, str], user: str) -> str:
     """A new API key of `user` (created if missing), minted by the CLI on the data dir of `env`."""
     out = subprocess.run(
-        [sys.executable, "-m", "printforge.cli.main", "keys", "create", "--user", user],
+        [sys.executable, "-m", "printforge_cli.main", "keys", "create", "--user", user],
         env=env,
         cwd=REPO_ROOT,
         capture_output=True,

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from printforge.auth.v1 import auth_pb2, auth_pb2_grpc
-from services.gateway.quota_leases import LEASE_S
+from printforge_services.gateway.quota_leases import LEASE_S
 from tests.conftest import REPO_ROOT
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import Mesh, fresh_rate_window, start_mesh
@@ -122,7 +122,7 @@ def test_task_lookup_answers_quota_and_revocation_first(mesh: Mesh) -> None:
         assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limited"
         assert task_id not in refused.text
     subprocess.run(
-        [sys.executable, "-m", "printforge.cli.main", "keys", "revoke", key_id],
+        [sys.executable, "-m", "printforge_cli.main", "keys", "revoke", key_id],
         env=mesh.env,
         cwd=REPO_ROOT,
         capture_output=True,

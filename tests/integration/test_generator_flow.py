@@ -19,7 +19,7 @@ import trimesh
 from PIL import Image
 
 from printforge.runtime.signing import InvalidSignature, sign_blob, sign_claims, verify_claims
-from services.gateway.routes.generations import FILE_SIG_PURPOSE
+from printforge_services.gateway.routes.generations import FILE_SIG_PURPOSE
 from tests.integration.mesh import Mesh, start_mesh
 
 ISO_MS_Z = "%Y-%m-%dT%H:%M:%S.%fZ"

@@ -25,8 +25,8 @@ from standardwebhooks import Webhook
 
 from printforge.runtime.db import engine_for
 from printforge.runtime.url_policy import LoopbackTestPolicy
-from services.generator.webhooks.dispatcher import WebhookDispatcher
-from services.generator.webhooks.store import webhooks_table
+from printforge_services.generator.webhooks.dispatcher import WebhookDispatcher
+from printforge_services.generator.webhooks.store import webhooks_table
 from tests.generator.webhooks.receiver import running_receiver
 from tests.integration.mesh import Mesh
 

@@ -167,9 +167,9 @@ for name in {blocked!r}:
     sys.modules[name] = None  # `import name` now raises ImportError, as in the slim image
 import tempfile
 from printforge.runtime.config import Settings
-from services.gateway.app import create_app
-from services.auth.server import build_spec
-import services.gateway.__main__, services.auth.__main__, printforge.cli.main
+from printforge_services.gateway.app import create_app
+from printforge_services.auth.server import build_spec
+import printforge_services.gateway.__main__, printforge_services.auth.__main__, printforge_cli.main
 settings = Settings.from_env({{"PRINTFORGE_DATA_DIR": tempfile.mkdtemp()}})
 create_app(settings)
 build_spec(settings)
@@ -221,7 +221,7 @@ def test_the_cad_image_holds_every_package_the_code_imports() -> None:
     locked = set(_lock("cad"))
     missing = {
         dist: where
-        for dist, where in _imported_distributions(["printforge", "services"]).items()
+        for dist, where in _imported_distributions(["printforge", "printforge_cli", "services"]).items()
         if dist not in locked and dist != "printforge"
     }
     assert not missing, f"imported by the services but in no runtime dependency: {missing}"

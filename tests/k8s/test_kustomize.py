@@ -265,7 +265,7 @@ def test_gateway_liveness_does_not_depend_on_backends(rendered, overlay: str) ->
 def test_gateway_probe_paths_are_routes_of_the_gateway(rendered, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A misspelt probe path would 404 and fail every probe; each one must be a route the app serves."""
     from printforge.runtime.config import Settings
-    from services.gateway.app import create_app
+    from printforge_services.gateway.app import create_app
 
     app = create_app(Settings.from_env({"PRINTFORGE_DATA_DIR": str(tmp_path)}))
     routes = {path for path, operations in app.openapi()["paths"].items() if "get" in operations}

@@ -16,10 +16,10 @@ import pytest
 import sqlalchemy as sa
 
 from printforge.runtime.db import Migration, migrate
-from services.auth import store as auth_store
-from services.generator import store as generator_store
-from services.generator.webhooks import store as webhook_store
-from services.printability import store as printability_store
+from printforge_services.auth import store as auth_store
+from printforge_services.generator import store as generator_store
+from printforge_services.generator.webhooks import store as webhook_store
+from printforge_services.printability import store as printability_store
 from tests.k8s.backing_stores import INIT_ROLES_SQL
 
 pytestmark = pytest.mark.postgres

@@ -10,7 +10,7 @@ import numpy as np
 import trimesh
 from scipy.spatial import cKDTree
 
-from services.printability.mesh_io import LoadedMesh
+from printforge_services.printability.mesh_io import LoadedMesh
 
 
 def loaded(vertices: np.ndarray, faces: np.ndarray) -> LoadedMesh:

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.printability.analyze import analyze
-from services.printability.mesh_io import LoadedMesh, load_mesh
-from services.printability.printers import UnknownPrinterError
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import LoadedMesh, load_mesh
+from printforge_services.printability.printers import UnknownPrinterError
 from tests.conftest import SHARED_DIR
 from tests.fixtures_meshes import cube
 

@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from services.printability.background import Background
+from printforge_services.printability.background import Background
 
 
 def test_result_is_the_return_value_computed_on_another_thread() -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
-from services.printability.repair_steps.faithfulness import faces_within, nearest_on_surface
-from services.printability.repair_steps.sampling import closest_on_triangles
+from printforge_services.printability.repair_steps.faithfulness import faces_within, nearest_on_surface
+from printforge_services.printability.repair_steps.sampling import closest_on_triangles
 
 
 def test_reach_gives_the_exact_answer_near_the_surface_and_inf_beyond() -> None:

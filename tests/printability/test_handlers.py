@@ -18,9 +18,9 @@ from printforge.runtime.blobs import DirectoryBlobStore
 from printforge.runtime.tasks.model import Task
 from printforge.runtime.tasks.runner import TaskContext
 from printforge.runtime.tasks.workers import WorkerPool
-from services.printability import jobs
-from services.printability.handlers import make_handlers
-from services.printability.store import REPAIR
+from printforge_services.printability import jobs
+from printforge_services.printability.handlers import make_handlers
+from printforge_services.printability.store import REPAIR
 from tests.fixtures_meshes import binary_stl
 
 
@@ -83,7 +83,7 @@ async def test_a_preview_the_store_refuses_leaves_no_thumbnail_and_is_logged(
     pool: WorkerPool, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     blobs = PreviewRefusingStore(tmp_path)
-    with caplog.at_level(logging.WARNING, logger="services.printability.handlers"):
+    with caplog.at_level(logging.WARNING, logger="printforge_services.printability.handlers"):
         result = await _run_repair(pool, blobs, "task-2")
     assert "thumbnail_blob" not in result
     assert blobs.exists(result["model_blobs"]["stl"]) and result["repair"]["steps_ran"]

@@ -22,13 +22,18 @@ from printforge.runtime.db import engine_for, migrate
 from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.tasks.store import TaskStore, task_migrations
 from printforge.runtime.tasks.watch import TaskNotifier
-from services.generator.generations import Generations, blob_key
-from services.generator.server import GeneratorServicer
-from services.generator.store import COMPLETED, MIGRATIONS, PROCESSING, Content, GenerationStore
-from services.generator.webhooks import WebhookComponents
-from services.printability.generated_parts import GeneratedParts
-from services.printability.inputs import InputError, ResolvedInput, parse_input_task_id, resolve_input
-from services.printability.store import ANALYZE, REPAIR, SERVICE
+from printforge_services.generator.generations import Generations, blob_key
+from printforge_services.generator.server import GeneratorServicer
+from printforge_services.generator.store import COMPLETED, MIGRATIONS, PROCESSING, Content, GenerationStore
+from printforge_services.generator.webhooks import WebhookComponents
+from printforge_services.printability.generated_parts import GeneratedParts
+from printforge_services.printability.inputs import (
+    InputError,
+    ResolvedInput,
+    parse_input_task_id,
+    resolve_input,
+)
+from printforge_services.printability.store import ANALYZE, REPAIR, SERVICE
 from tests.fixtures_meshes import binary_stl, cube
 from tests.integration.mesh import free_port
 

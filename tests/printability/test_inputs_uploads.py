@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from printforge.runtime.blobs import DirectoryBlobStore
-from services.printability.inputs import InputError, resolve_input
-from services.printability.store import ANALYZE
+from printforge_services.printability.inputs import InputError, resolve_input
+from printforge_services.printability.store import ANALYZE
 from tests.printability.test_mesh_io_sources import gltf_files, zipped
 
 

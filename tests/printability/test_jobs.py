@@ -9,9 +9,9 @@ import pytest
 import trimesh
 
 from printforge.runtime.tasks.workers import WorkerPool
-from services.printability import jobs
-from services.printability.mesh_io import load_mesh
-from services.printability.printprep.request import PrepRequest
+from printforge_services.printability import jobs
+from printforge_services.printability.mesh_io import load_mesh
+from printforge_services.printability.printprep.request import PrepRequest
 from tests.fixtures_meshes import binary_stl, cube
 
 TIMEOUT_S = 120.0

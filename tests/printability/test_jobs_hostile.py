@@ -23,7 +23,7 @@ import pytest
 
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import WorkerError, WorkerPool
-from services.printability import jobs
+from printforge_services.printability import jobs
 from tests.fixtures_meshes import binary_stl, cube
 from tests.printability.hostile_files import (
     glb,

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze
-from services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
-from services.printability.mesh_io import load_mesh
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
+from printforge_services.printability.mesh_io import load_mesh
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.mesh_io import MeshLoadError, load_mesh, threemf
+from printforge_services.printability.mesh_io import MeshLoadError, load_mesh, threemf
 from tests.fixtures_meshes import binary_stl, cube
 from tests.printability.hostile_files import glb, glb_chunk_length_lie, three_mf, triangle_gltf
 

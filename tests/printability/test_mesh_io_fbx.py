@@ -15,9 +15,9 @@ import trimesh
 
 from printforge.runtime.tasks.runner import TaskFailure
 from printforge.runtime.tasks.workers import WorkerPool
-from services.printability import jobs
-from services.printability.analyze import analyze
-from services.printability.mesh_io import MeshLoadError, load_mesh
+from printforge_services.printability import jobs
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import MeshLoadError, load_mesh
 from tests.printability.hostile_files import ascii_fbx
 
 BOX = trimesh.creation.box(extents=(2.0, 4.0, 6.0))
@@ -71,8 +71,8 @@ def test_garbage_fbx_fails_cleanly() -> None:
 def test_service_process_modules_never_import_open3d_or_trimesh() -> None:
     """The service imports these; FBX (open3d) and trimesh may load only in the worker that parses."""
     code = (
-        "import sys, services.printability.server, services.printability.handlers, "
-        "services.printability.inputs, services.printability.mesh_io; "
+        "import sys, printforge_services.printability.server, printforge_services.printability.handlers, "
+        "printforge_services.printability.inputs, printforge_services.printability.mesh_io; "
         "print(sorted(m for m in ('open3d', 'trimesh') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -17,8 +17,8 @@ import open3d as o3d
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze
-from services.printability.mesh_io import MeshLoadError, load_mesh
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import MeshLoadError, load_mesh
 from tests.printability.test_mesh_io import canonical_triangles
 
 #: mm files report volume in m^3 (mm^3 * 1e-9); glTF files are metres already.

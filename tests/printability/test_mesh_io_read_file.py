@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.mesh_export import export_mesh
-from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
-from services.printability.mesh_io import load as mesh_io_load
+from printforge_services.printability.mesh_export import export_mesh
+from printforge_services.printability.mesh_io import MeshLoadError, load_mesh, read_file
+from printforge_services.printability.mesh_io import load as mesh_io_load
 from tests.fixtures_meshes import binary_stl, cube
 from tests.printability.test_mesh_io import ascii_stl
 

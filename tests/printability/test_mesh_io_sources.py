@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze
-from services.printability.mesh_io import MeshLoadError, load_mesh, zip_limits
-from services.printability.mesh_io.siblings import directory_siblings
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import MeshLoadError, load_mesh, zip_limits
+from printforge_services.printability.mesh_io.siblings import directory_siblings
 from tests.cli.test_cmd_analyze import printforge
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps import min_area
+from printforge_services.printability.repair_steps import min_area
 
 
 def _wavy_rims(count: int, n: int, seed: int) -> np.ndarray:

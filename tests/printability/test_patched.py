@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze, measure
-from services.printability.patched import measure_patched
+from printforge_services.printability.analyze import analyze, measure
+from printforge_services.printability.patched import measure_patched
 from tests.printability import repair_fixtures as fx
 
 

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from services.printability.printers import PRINTERS, UnknownPrinterError, lookup_printer, printer_names
+from printforge_services.printability.printers import (
+    PRINTERS,
+    UnknownPrinterError,
+    lookup_printer,
+    printer_names,
+)
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze
-from services.printability.mesh_io import LoadedMesh, load_mesh
-from services.printability.repair import RepairError, repair
-from services.printability.repair_steps import coplanar, holes
-from services.printability.repair_steps.faithfulness import distance_to_surface
-from services.printability.repair_steps.sampling import dense_points
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import LoadedMesh, load_mesh
+from printforge_services.printability.repair import RepairError, repair
+from printforge_services.printability.repair_steps import coplanar, holes
+from printforge_services.printability.repair_steps.faithfulness import distance_to_surface
+from printforge_services.printability.repair_steps.sampling import dense_points
+from printforge_services.printability.repair_steps.work import WorkMesh
 from tests.fixtures_meshes import binary_stl
 from tests.printability import repair_fixtures as fx
 

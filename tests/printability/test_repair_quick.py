@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability import repair as repair_module
-from services.printability.repair import repair
-from services.printability.repair_steps import nonmanifold, quick
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import repair as repair_module
+from printforge_services.printability.repair import repair
+from printforge_services.printability.repair_steps import nonmanifold, quick
+from printforge_services.printability.repair_steps.work import WorkMesh
 from tests.printability import repair_fixtures as fx
 
 

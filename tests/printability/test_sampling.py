@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps.sampling import dense_points
+from printforge_services.printability.repair_steps.sampling import dense_points
 
 
 def _reference(triangle: np.ndarray, spacing: float) -> list[np.ndarray]:

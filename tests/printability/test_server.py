@@ -26,8 +26,8 @@ from printforge.runtime.config import Settings
 from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import ServerOptions, start_server
 from printforge.task.v1 import task_pb2
-from services.printability import server as printability_server
-from services.printability.store import SERVICE
+from printforge_services.printability import server as printability_server
+from printforge_services.printability.store import SERVICE
 from tests.fixtures_meshes import binary_stl, cube, data_url
 from tests.integration.mesh import free_port
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.printability.analyze import analyze
-from services.printability.repair_steps.shell import offset_shell
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.repair_steps.shell import offset_shell
 from tests.printability import repair_fixtures as fx
 
 

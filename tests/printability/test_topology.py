@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.printability import topology
+from printforge_services.printability import topology
 from tests.fixtures_meshes import cube
 
 

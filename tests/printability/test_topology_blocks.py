@@ -14,8 +14,8 @@ import trimesh
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components as scipy_components
 
-from services.printability import topology
-from services.printability.analyze import analyze, measure
+from printforge_services.printability import topology
+from printforge_services.printability.analyze import analyze, measure
 from tests.printability import repair_fixtures as fx
 
 

@@ -31,7 +31,7 @@ from printforge.runtime.blobs import CHUNK_BYTES, BlobNotFound, BlobStore, Direc
 from printforge.runtime.blobs_s3 import S3BlobStore
 from printforge.runtime.config import Settings
 from printforge.runtime.signing import sign_blob
-from services.gateway.app import create_app
+from printforge_services.gateway.app import create_app
 
 REGION = "us-east-1"
 

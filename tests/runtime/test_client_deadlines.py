@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import REPO_ROOT
 
-SCANNED = (REPO_ROOT / "services", REPO_ROOT / "printforge")
+SCANNED = (REPO_ROOT / "services", REPO_ROOT / "printforge", REPO_ROOT / "printforge_cli")
 DESCRIPTOR_MODULES = ("grpc_health.v1.health_pb2", "grpc_reflection.v1alpha.reflection_pb2")
 
 

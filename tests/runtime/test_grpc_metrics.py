@@ -28,8 +28,8 @@ from printforge.runtime.grpc_channels import open_channel
 from printforge.runtime.grpc_server import RunningServer, ServerOptions, ServiceSpec, start_server
 from printforge.runtime.tasks.store import TaskStore
 from printforge.runtime.tasks.watch import TaskNotifier
-from services.printability.server import PrintabilityServicer
-from services.printability.store import ANALYZE, MIGRATIONS, SERVICE
+from printforge_services.printability.server import PrintabilityServicer
+from printforge_services.printability.store import ANALYZE, MIGRATIONS, SERVICE
 
 HEALTH = "grpc.health.v1.Health"
 PRINTABILITY = "printforge.printability.v1.PrintabilityService"

@@ -187,7 +187,7 @@ def test_service_process_exits_cleanly_on_sigterm(tmp_path) -> None:  # type: ig
         "PATH": "/usr/bin:/bin",
     }
     proc = subprocess.Popen(
-        [sys.executable, "-m", "printforge.cli.main", "serve", "auth"],
+        [sys.executable, "-m", "printforge_cli.main", "serve", "auth"],
         env=env,
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,

@@ -15,9 +15,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.gateway.principal import Principal, require_principal
-from services.gateway.routes.studio import STUDIO_DIR
-from services.gateway.schemas import ErrorBody
+from printforge_services.gateway.principal import Principal, require_principal
+from printforge_services.gateway.routes.studio import STUDIO_DIR
+from printforge_services.gateway.schemas import ErrorBody
 
 THUMBNAIL_DIR = STUDIO_DIR / "thumbnails"
 

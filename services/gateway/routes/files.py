@@ -8,8 +8,8 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request, Response
 
 from printforge.runtime.signing import InvalidSignature, sign_blob, verify_blob_token
-from services.gateway.blob_download import stream_blob
-from services.gateway.errors import ApiError
+from printforge_services.gateway.blob_download import stream_blob
+from printforge_services.gateway.errors import ApiError
 
 router = APIRouter(tags=["files"])
 

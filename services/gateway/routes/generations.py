@@ -35,12 +35,12 @@ from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.signing import InvalidSignature, rounded_expiry, sign_claims, verify_claims
 from printforge.runtime.tasks import failure_codes
-from services.gateway.blob_download import stream_blob
-from services.gateway.errors import ApiError
-from services.gateway.principal import Principal, consume, require_principal
-from services.gateway.printability_summary import PrintabilitySummary, printability_summary
-from services.gateway.schemas import ErrorBody
-from services.gateway.sse import envelope_error, event_stream
+from printforge_services.gateway.blob_download import stream_blob
+from printforge_services.gateway.errors import ApiError
+from printforge_services.gateway.principal import Principal, consume, require_principal
+from printforge_services.gateway.printability_summary import PrintabilitySummary, printability_summary
+from printforge_services.gateway.schemas import ErrorBody
+from printforge_services.gateway.sse import envelope_error, event_stream
 
 # A synchronous render (cold worker, a long gift text) can take tens of seconds.
 RENDER_TIMEOUT_S = 180.0

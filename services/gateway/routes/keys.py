@@ -7,8 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from printforge.auth.v1 import auth_pb2
-from services.gateway.principal import Principal, require_principal
-from services.gateway.schemas import ApiKeyOut, CreateApiKeyRequest, CreatedApiKey, ErrorBody
+from printforge_services.gateway.principal import Principal, require_principal
+from printforge_services.gateway.schemas import ApiKeyOut, CreateApiKeyRequest, CreatedApiKey, ErrorBody
 
 router = APIRouter(
     prefix="/api/v1/keys",

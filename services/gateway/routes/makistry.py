@@ -22,14 +22,19 @@ from printforge.auth.v1 import auth_pb2
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.safe_fetch import FetchError, decode_data_url
 from printforge.runtime.url_policy import DataTarget, UnsafeURLError, validate_url
-from services.gateway.errors import ApiError
-from services.gateway.makistry_views import JOB_SOURCES, BadOutputFormat, job_object, parse_output_format
-from services.gateway.principal import Principal, consume, require_principal
-from services.gateway.printability_summary import PrintabilitySummary
-from services.gateway.routes.files import url_signer
-from services.gateway.routes.generations import generation_updates
-from services.gateway.schemas import ErrorBody
-from services.gateway.sse import envelope_error, event_stream
+from printforge_services.gateway.errors import ApiError
+from printforge_services.gateway.makistry_views import (
+    JOB_SOURCES,
+    BadOutputFormat,
+    job_object,
+    parse_output_format,
+)
+from printforge_services.gateway.principal import Principal, consume, require_principal
+from printforge_services.gateway.printability_summary import PrintabilitySummary
+from printforge_services.gateway.routes.files import url_signer
+from printforge_services.gateway.routes.generations import generation_updates
+from printforge_services.gateway.schemas import ErrorBody
+from printforge_services.gateway.sse import envelope_error, event_stream
 
 MAX_PROMPT_CHARS = 4000
 MAX_IMAGE_BYTES = 10 * 2**20

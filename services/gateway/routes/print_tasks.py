@@ -9,18 +9,18 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from printforge.printability.v1 import printability_pb2 as pb
 from printforge.task.v1 import task_pb2
-from services.gateway.errors import ApiError
-from services.gateway.meshy_views import ANALYZE, REPAIR, progress_event, status_name, task_object
-from services.gateway.principal import Principal, authenticate, require_principal, within_quota
-from services.gateway.routes.files import url_signer
-from services.gateway.schemas import (
+from printforge_services.gateway.errors import ApiError
+from printforge_services.gateway.meshy_views import ANALYZE, REPAIR, progress_event, status_name, task_object
+from printforge_services.gateway.principal import Principal, authenticate, require_principal, within_quota
+from printforge_services.gateway.routes.files import url_signer
+from printforge_services.gateway.schemas import (
     AnalyzeTask,
     CreatePrintTaskRequest,
     CreateTaskResponse,
     ErrorBody,
     RepairTask,
 )
-from services.gateway.sse import task_event_stream
+from printforge_services.gateway.sse import task_event_stream
 
 # Creating a task may download up to 100 MB before it answers.
 CREATE_TIMEOUT_S = 180.0

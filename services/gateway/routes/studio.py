@@ -14,7 +14,7 @@ from pathlib import Path
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from services.gateway.errors import ApiError
+from printforge_services.gateway.errors import ApiError
 
 STUDIO_DIR = Path(__file__).resolve().parent.parent / "studio"
 

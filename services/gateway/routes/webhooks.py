@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.gateway.makistry_views import iso_ms
-from services.gateway.principal import Principal, require_principal
-from services.gateway.schemas import ErrorBody
+from printforge_services.gateway.makistry_views import iso_ms
+from printforge_services.gateway.principal import Principal, require_principal
+from printforge_services.gateway.schemas import ErrorBody
 
 router = APIRouter(
     prefix="/api/v1/webhooks",

@@ -1,7 +1,7 @@
 """Registry of templates by kind, so callers look parts up by (kind, id) only.
 
 Starters register eagerly (this package owns them). Gifts live in
-`services.generator.catalog.gifts` (another module owner) and are imported lazily on
+`printforge_services.generator.catalog.gifts` (another module owner) and are imported lazily on
 first lookup, so a broken or absent gift package never stops starters from working
 and importing the catalog stays cheap.
 """
@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import importlib
 
-from services.generator.catalog.starters import STARTERS
-from services.generator.catalog.template import Template
+from printforge_services.generator.catalog.starters import STARTERS
+from printforge_services.generator.catalog.template import Template
 
 GIFTS: dict[str, Template] = {}
 KINDS: tuple[str, ...] = ("starter", "gift")
-GIFTS_PACKAGE = "services.generator.catalog.gifts"
+GIFTS_PACKAGE = "printforge_services.generator.catalog.gifts"
 
 
 class UnknownTemplateError(LookupError):

@@ -16,7 +16,7 @@ from contextvars import ContextVar
 
 import cadquery as cq
 
-from services.generator.solids import is_cad_failure
+from printforge_services.generator.solids import is_cad_failure
 
 # Each retry halves the radius; below a quarter of what was asked the rounding is no
 # longer what the user meant, so we report a skip instead.

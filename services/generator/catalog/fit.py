@@ -12,7 +12,7 @@ means the planner can honour "my printer needs 0.3 mm" for any family.
 
 from __future__ import annotations
 
-from services.generator.manifest import Param
+from printforge_services.generator.manifest import Param
 
 PRINTER_CLEARANCE_MM = 0.2
 CLEARANCE_MAX_MM = 0.8

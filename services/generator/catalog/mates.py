@@ -1,4 +1,4 @@
-"""Solids of the real objects parts mate with, built from `services.generator.objects`.
+"""Solids of the real objects parts mate with, built from `printforge_services.generator.objects`.
 
 A part is only right if the thing it is for fits: a Raspberry Pi drops onto the
 standoffs, a shaft enters the knob but cannot turn, a bearing sits in its seat. These
@@ -16,8 +16,8 @@ import cadquery as cq
 import manifold3d
 import numpy as np
 
-from services.generator.export import tessellate
-from services.generator.objects import OBJECTS, MakerObject
+from printforge_services.generator.export import tessellate
+from printforge_services.generator.objects import OBJECTS, MakerObject
 
 
 def maker_object(object_id: str) -> MakerObject:

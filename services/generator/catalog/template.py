@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError, manifest_json, resolve
+from printforge_services.generator.manifest import Param, ParamError, manifest_json, resolve
 
 TemplateKind = Literal["starter", "gift"]
 BuildFn = Callable[[dict[str, Any]], "cq.Workplane | cq.Shape"]

@@ -6,7 +6,13 @@ lithophane; `PARAMS[kind]` is the parameter manifest of each kind.
 
 from __future__ import annotations
 
-from services.generator.image2cad.build import KINDS, PARAMS, Image2CadError, ImageResult, image_to_cad
-from services.generator.image2cad.trace import ImageError
+from printforge_services.generator.image2cad.build import (
+    KINDS,
+    PARAMS,
+    Image2CadError,
+    ImageResult,
+    image_to_cad,
+)
+from printforge_services.generator.image2cad.trace import ImageError
 
 __all__ = ["KINDS", "PARAMS", "Image2CadError", "ImageError", "ImageResult", "image_to_cad"]

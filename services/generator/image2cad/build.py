@@ -20,8 +20,8 @@ from OCP.gp import gp_Dir, gp_Pln, gp_Pnt
 from OCP.TColgp import TColgp_Array2OfPnt
 from scipy import ndimage
 
-from services.generator.image2cad import trace
-from services.generator.manifest import Param, resolve
+from printforge_services.generator.image2cad import trace
+from printforge_services.generator.manifest import Param, resolve
 
 KINDS = ("keychain", "stencil", "cookie_cutter", "lithophane")
 

@@ -7,7 +7,7 @@ bearings in printer idlers).
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 BEARINGS: dict[str, tuple[float, float, float]] = {
     "608": (8.0, 22.0, 7.0),

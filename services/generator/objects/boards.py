@@ -10,7 +10,7 @@ PCB, `above` the tallest component on top.
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 # Pi 4 and Pi 5 share the outline, the hole pattern, the PCB and the connector envelope.
 _PI = {

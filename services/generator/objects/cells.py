@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 
 def _cell(id_: str, title: str, aliases: tuple[str, ...], d: float, h: float, source: str) -> MakerObject:

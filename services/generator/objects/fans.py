@@ -8,7 +8,7 @@ typical values (within ~1 mm), used only for a guard's solid centre and its open
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 # frame: (hole spacing, hole diameter, thickness, hub diameter, blade sweep diameter)
 FAN_FRAMES: dict[int, tuple[float, float, float, float, float]] = {

@@ -7,8 +7,8 @@ and an "M3 hole" feature can never disagree.
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
-from services.generator.planner.standards import SOCKET_HEAD, thread
+from printforge_services.generator.objects import MakerObject
+from printforge_services.generator.planner.standards import SOCKET_HEAD, thread
 
 SIZES = (2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0)
 

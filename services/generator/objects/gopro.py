@@ -9,7 +9,7 @@ Source: measurements of a GoPro "Curved + Flat Adhesive Mounts" buckle (AACFT-00
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 OBJECTS = (
     MakerObject(

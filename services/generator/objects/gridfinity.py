@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 # Gridfinity (Zack Freedman): 42 mm grid, 7 mm height units, 6.5 x 2.4 mm magnets.
 # Source: https://gridfinity.xyz/specification/

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 OBJECTS = (
     # Over-ear headphones (Sony WH-1000XM5 class): about 170 x 85 x 210 mm folded out, headband

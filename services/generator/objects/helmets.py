@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 OBJECTS = (
     # Adult bike helmet, size M/L (head 55-61 cm): ~ 270 x 210 x 170 mm outside; the inner

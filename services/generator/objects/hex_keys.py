@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 # ISO 2936 metric hex key sizes (across flats, mm) of a common 9-piece set.
 SET_SIZES = (1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)

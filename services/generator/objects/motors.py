@@ -6,8 +6,8 @@ both packages); the shaft and body length are the common catalogue values.
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
-from services.generator.planner.standards import NEMA
+from printforge_services.generator.objects import MakerObject
+from printforge_services.generator.planner.standards import NEMA
 
 
 def _nema(frame: int, shaft_d: float, body: float, flat: float, source: str) -> MakerObject:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 OBJECTS = (
     # US/UK hardboard pegboard: 1/4 in (6.35 mm) holes on a 1 in (25.4 mm) grid, 1/4 in board.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 
 def _device(

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 OBJECTS = (
     # 6 mm potentiometer / encoder shaft, flat 4.5 mm across (1.5 mm deep), 15-20 mm long.

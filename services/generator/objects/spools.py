@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import MakerObject
+from printforge_services.generator.objects import MakerObject
 
 
 def _spool(id_: str, title: str, aliases: tuple[str, ...], d: float, w: float, source: str) -> MakerObject:

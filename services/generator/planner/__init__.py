@@ -7,8 +7,8 @@ schema in `schema.py`) is the state passed between them.
 
 from __future__ import annotations
 
-from services.generator.planner.chat import refine
-from services.generator.planner.interpret import (
+from printforge_services.generator.planner.chat import refine
+from printforge_services.generator.planner.interpret import (
     NotUnderstoodError,
     Plan,
     Result,

@@ -16,9 +16,9 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.planner import features as feats
-from services.generator.planner import schema, standards
-from services.generator.planner.families import Family, Outline, Site, get_family
+from printforge_services.generator.planner import features as feats
+from printforge_services.generator.planner import schema, standards
+from printforge_services.generator.planner.families import Family, Outline, Site, get_family
 
 STAGES = {
     "fillet": 10,
@@ -90,7 +90,7 @@ def build(tree: Mapping[str, Any]) -> Built:
 
 
 def resolve_params(family: Family, values: Mapping[str, Any]) -> dict[str, Any]:
-    from services.generator.manifest import resolve
+    from printforge_services.generator.manifest import resolve
 
     params = resolve(family.params(), values)
     family.check(params)

@@ -14,13 +14,13 @@ import copy
 import re
 from typing import Any
 
-from services.generator.manifest import ParamError, resolve
-from services.generator.planner import features as feats
-from services.generator.planner import schema
-from services.generator.planner.families import Family, detect, get_family
-from services.generator.planner.interpret import NotUnderstoodError, Plan, TreeModel, interpret
-from services.generator.planner.phrases import Context, analyse
-from services.generator.planner.report import Report
+from printforge_services.generator.manifest import ParamError, resolve
+from printforge_services.generator.planner import features as feats
+from printforge_services.generator.planner import schema
+from printforge_services.generator.planner.families import Family, detect, get_family
+from printforge_services.generator.planner.interpret import NotUnderstoodError, Plan, TreeModel, interpret
+from printforge_services.generator.planner.phrases import Context, analyse
+from printforge_services.generator.planner.report import Report
 
 RATIO_WORDS = {"twice": 2.0, "double": 2.0, "triple": 3.0, "thrice": 3.0, "half": 0.5, "halve": 0.5}
 DIM_WORDS = {
@@ -263,7 +263,7 @@ def _sizes(ctx: Context, family: Family, tree: dict[str, Any], changes: list[str
             tree["params"][name] = value
             changes.append(f"{name} → {value}")
     if thread is not None and "size" not in values:
-        from services.generator.planner import standards
+        from printforge_services.generator.planner import standards
 
         size = standards.thread(thread.raw[0])
         for feature in tree["features"]:

@@ -15,8 +15,8 @@ import itertools
 import re
 from collections.abc import Sequence
 
-from services.generator.planner import units
-from services.generator.planner.phrases import Context, Measure, Segment
+from printforge_services.generator.planner import units
+from printforge_services.generator.planner.phrases import Context, Measure, Segment
 
 # Roles that only say where a feature goes; a clause made of them belongs to the feature before it.
 POSITION_ROLES = frozenset({"offset", "spacing", "pcd"})

@@ -14,9 +14,9 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from services.generator.planner import clauses, standards, units
-from services.generator.planner.families.base import Family, Outline
-from services.generator.planner.phrases import Context, Measure, Segment
+from printforge_services.generator.planner import clauses, standards, units
+from printforge_services.generator.planner.families.base import Family, Outline
+from printforge_services.generator.planner.phrases import Context, Measure, Segment
 
 ANCHORS: tuple[tuple[str, str], ...] = (
     (

@@ -16,20 +16,20 @@ from typing import Any, Protocol
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError, resolve
-from services.generator.planner import features as feats
-from services.generator.planner import parameters, schema, sizing, verified
-from services.generator.planner.build import build
-from services.generator.planner.families import (
+from printforge_services.generator.manifest import Param, ParamError, resolve
+from printforge_services.generator.planner import features as feats
+from printforge_services.generator.planner import parameters, schema, sizing, verified
+from printforge_services.generator.planner.build import build
+from printforge_services.generator.planner.families import (
     Detection,
     Family,
     closest_families,
     detect,
     get_family,
 )
-from services.generator.planner.llm import Rejected
-from services.generator.planner.phrases import Context, analyse
-from services.generator.planner.report import Report, confidence
+from printforge_services.generator.planner.llm import Rejected
+from printforge_services.generator.planner.phrases import Context, analyse
+from printforge_services.generator.planner.report import Report, confidence
 
 SHELL_FAMILIES = ("box", "cylinder", "hex_prism", "round_plate", "plate")
 
@@ -313,4 +313,3 @@ def not_understood(prompt: str, words: list[str]) -> NotUnderstoodError:
     titles = ", ".join(o["title"] for o in offer)
     message = f"{what}: it is not a part I can design. The closest things I can make: {titles}."
     return NotUnderstoodError(message, words, offer)
-

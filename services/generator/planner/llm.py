@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from services.generator.planner.schema import FEATURE_TREE_SCHEMA, SCHEMA_ID, TreeError, validate
+from printforge_services.generator.planner.schema import FEATURE_TREE_SCHEMA, SCHEMA_ID, TreeError, validate
 
 ENV_URL = "PRINTFORGE_LLM_URL"
 ENV_MODEL = "PRINTFORGE_LLM_MODEL"

@@ -2,7 +2,7 @@
 
 Family parameters keep their names; feature numbers are exposed as
 `<type><n>_<field>` (e.g. `hole1_diameter`, `fillet1_radius`) so one flat manifest,
-validated by `services.generator.manifest.resolve`, drives both. Editing a value
+validated by `printforge_services.generator.manifest.resolve`, drives both. Editing a value
 rewrites the tree; the part is then rebuilt from the tree, never from the prompt.
 """
 
@@ -12,10 +12,10 @@ import copy
 from collections.abc import Mapping
 from typing import Any
 
-from services.generator.manifest import Param, resolve
-from services.generator.planner import standards
-from services.generator.planner.families import get_family
-from services.generator.planner.families.base import length
+from printforge_services.generator.manifest import Param, resolve
+from printforge_services.generator.planner import standards
+from printforge_services.generator.planner.families import get_family
+from printforge_services.generator.planner.families.base import length
 
 # (feature type, path inside the feature, label, kind) — kind: length | count | thread | text | length0
 FEATURE_KNOBS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (

@@ -15,8 +15,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from services.generator.planner import units
-from services.generator.planner.units import Quantity
+from printforge_services.generator.planner import units
+from printforge_services.generator.planner.units import Quantity
 
 # 'top'/'bottom' name a cone's end diameters, but not in 'top edge', 'top face', ...
 _NOT_AN_EDGE = r"(?!\s+(?:edges?|faces?|surfaces?|sides?|fillets?|chamfers?|corners?|of|lip|rim))"

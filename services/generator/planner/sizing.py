@@ -1,6 +1,6 @@
 """Parts sized from the objects they are for: 'a wall hook for a bike helmet' reaches 60 mm.
 
-`services.generator.objects` knows the real objects (helmets, phones, spools, cables, cells,
+`printforge_services.generator.objects` knows the real objects (helmets, phones, spools, cables, cells,
 boards, motors, ...). Here the planner finds them in a prompt, keeps their names' numbers from
 being read as sizes ('raspberry pi 4 case' has no 4 mm anything), picks the part to make when
 the prompt only names the object or a generic container for it, and derives the part's
@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from services.generator import objects
-from services.generator.objects import MakerObject
-from services.generator.planner.families import Detection, Family, all_families
-from services.generator.planner.phrases import Context
+from printforge_services.generator import objects
+from printforge_services.generator.objects import MakerObject
+from printforge_services.generator.planner.families import Detection, Family, all_families
+from printforge_services.generator.planner.phrases import Context
 
-# Object classes (module names in services.generator.objects) the planner sizes parts for, and
+# Object classes (module names in printforge_services.generator.objects) the planner sizes parts for, and
 # the families to make for them, best first, when the prompt names no part of its own.
 FAMILIES_FOR: dict[str, tuple[str, ...]] = {
     "helmets": ("starter:wall_hook",),

@@ -14,13 +14,13 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from services.generator.manifest import ParamError, resolve
-from services.generator.planner import schema, sizing
-from services.generator.planner.build import BuildError, build
-from services.generator.planner.families import UnknownFamilyError, all_families, get_family
-from services.generator.planner.llm import DEFAULT_RETRIES, ModelError, Rejected
-from services.generator.planner.phrases import analyse
-from services.generator.planner.report import Report
+from printforge_services.generator.manifest import ParamError, resolve
+from printforge_services.generator.planner import schema, sizing
+from printforge_services.generator.planner.build import BuildError, build
+from printforge_services.generator.planner.families import UnknownFamilyError, all_families, get_family
+from printforge_services.generator.planner.llm import DEFAULT_RETRIES, ModelError, Rejected
+from printforge_services.generator.planner.phrases import analyse
+from printforge_services.generator.planner.report import Report
 
 # A desktop printer's build volume bounds a part (mm per axis); a nozzle bounds its thinnest extent.
 MAX_EXTENT = 400.0

@@ -19,10 +19,10 @@ from sqlalchemy.engine import Engine
 from printforge.runtime.db import migrate
 from printforge.runtime.safe_fetch import Resolver, system_resolver
 from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy
-from services.generator.webhooks.dispatcher import RetryPolicy, WebhookDispatcher
-from services.generator.webhooks.events import enqueue_generation_finished
-from services.generator.webhooks.rpc import WebhookRpc
-from services.generator.webhooks.store import SERVICE, WEBHOOK_MIGRATIONS, WebhookStore
+from printforge_services.generator.webhooks.dispatcher import RetryPolicy, WebhookDispatcher
+from printforge_services.generator.webhooks.events import enqueue_generation_finished
+from printforge_services.generator.webhooks.rpc import WebhookRpc
+from printforge_services.generator.webhooks.store import SERVICE, WEBHOOK_MIGRATIONS, WebhookStore
 
 __all__ = ["WebhookComponents", "enqueue_generation_finished"]
 

@@ -30,8 +30,8 @@ from uuid6 import uuid7
 
 from printforge.runtime.safe_fetch import FetchError, Resolver, post_url, system_resolver
 from printforge.runtime.url_policy import PUBLIC_ONLY, AddressPolicy, UnsafeURLError
-from services.generator.webhooks.outbox import Delivery, Outbox
-from services.generator.webhooks.signing import delivery_headers
+from printforge_services.generator.webhooks.outbox import Delivery, Outbox
+from printforge_services.generator.webhooks.signing import delivery_headers
 
 log = logging.getLogger(__name__)
 

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.tasks import failure_codes
-from services.generator.webhooks.store import enqueue_event
+from printforge_services.generator.webhooks.store import enqueue_event
 
 FINISHED_EVENTS = {"completed": "generation.completed", "failed": "generation.failed"}
 """Generation.status of a finished generation -> its canonical event type."""

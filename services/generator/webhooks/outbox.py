@@ -18,7 +18,13 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from printforge.runtime.db import is_postgres, now_ms
-from services.generator.webhooks.store import DEAD, DELIVERED, PENDING, outbox_table, webhooks_table
+from printforge_services.generator.webhooks.store import (
+    DEAD,
+    DELIVERED,
+    PENDING,
+    outbox_table,
+    webhooks_table,
+)
 
 MAX_ERROR_LENGTH = 500
 

@@ -12,7 +12,12 @@ import grpc
 
 from printforge.generator.v1 import generator_pb2 as pb
 from printforge.runtime.grpc_errors import abort_http
-from services.generator.webhooks.store import InvalidWebhook, InvalidWebhookURL, Webhook, WebhookStore
+from printforge_services.generator.webhooks.store import (
+    InvalidWebhook,
+    InvalidWebhookURL,
+    Webhook,
+    WebhookStore,
+)
 
 
 def webhook_to_proto(webhook: Webhook) -> pb.Webhook:

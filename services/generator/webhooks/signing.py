@@ -14,7 +14,7 @@ import base64
 import hashlib
 import hmac
 
-from services.generator.webhooks.store import secret_key
+from printforge_services.generator.webhooks.store import secret_key
 
 
 def sign(secret: str, msg_id: str, timestamp_s: int, body: bytes) -> str:

@@ -12,7 +12,7 @@ which open3d's assimp reads (fbx.py). load.py dispatches by extension and import
 first use; loaded.py holds what every reader returns.
 """
 
-from services.printability.mesh_io.load import SUPPORTED_FORMATS, load_mesh, read_file
-from services.printability.mesh_io.loaded import UNIT_TO_M, LoadedMesh, MeshLoadError
+from printforge_services.printability.mesh_io.load import SUPPORTED_FORMATS, load_mesh, read_file
+from printforge_services.printability.mesh_io.loaded import UNIT_TO_M, LoadedMesh, MeshLoadError
 
 __all__ = ["SUPPORTED_FORMATS", "UNIT_TO_M", "LoadedMesh", "MeshLoadError", "load_mesh", "read_file"]

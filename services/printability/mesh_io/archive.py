@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from services.printability.mesh_io import zip_limits
-from services.printability.mesh_io.load import READER_MODULES, Source, Triangles, extension_of, read_triangles
-from services.printability.mesh_io.loaded import MeshLoadError
-from services.printability.mesh_io.siblings import archive_siblings
+from printforge_services.printability.mesh_io import zip_limits
+from printforge_services.printability.mesh_io.load import (
+    READER_MODULES,
+    Source,
+    Triangles,
+    extension_of,
+    read_triangles,
+)
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io.siblings import archive_siblings
 
 #: An uploaded archive is refused past this many decompressed bytes in total (zip-bomb guard); the
 #: service also refuses, when the task is created, an archive larger than its model size limit.

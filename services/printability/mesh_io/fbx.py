@@ -28,8 +28,8 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError, empty
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError, empty
 
 _LIBC = ctypes.CDLL(None)
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")

@@ -16,9 +16,9 @@ import json
 import struct
 from typing import Any
 
-from services.printability.mesh_io import via_trimesh
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io import via_trimesh
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 _JSON_CHUNK, _BIN_CHUNK = 0x4E4F534A, 0x004E4942
 _TRIANGLE_FAN = 6
@@ -29,7 +29,7 @@ def read(data: bytes, source: Source) -> Triangles:
     check_document(parse_document(text), external_ok=source.siblings is not None)
     resolver = None
     if source.siblings is not None:
-        from services.printability.mesh_io.siblings import trimesh_resolver
+        from printforge_services.printability.mesh_io.siblings import trimesh_resolver
 
         resolver = trimesh_resolver(source.siblings)
     vertices, faces = via_trimesh.load(data, source.fmt, resolver=resolver, skip_materials=True)

@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from services.printability.mesh_io.loaded import LoadedMesh, MeshLoadError, all_finite, unit_to_m
+from printforge_services.printability.mesh_io.loaded import LoadedMesh, MeshLoadError, all_finite, unit_to_m
 
 #: extension -> module of this package that reads it (each module has `read(data, source)`).
 READER_MODULES = {
@@ -91,7 +91,7 @@ def _files_in(directory: Path) -> Callable[[str], bytes]:
     """siblings.directory_siblings(directory), imported only if the model refers to a file."""
 
     def get(uri: str) -> bytes:
-        from services.printability.mesh_io.siblings import directory_siblings
+        from printforge_services.printability.mesh_io.siblings import directory_siblings
 
         return directory_siblings(directory)(uri)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.topology import is_triangle_soup
+from printforge_services.printability.topology import is_triangle_soup
 
 #: metres per unit, for the `unit` argument (STL/OBJ/PLY/OFF/FBX) and the 3MF `unit` attribute.
 UNIT_TO_M: dict[str, float] = {

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-from services.printability.mesh_io import via_trimesh
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io import via_trimesh
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 #: a face line with a vertex index of zero (what follows a space: `0`, `0/1`, `0//1`).
 _ZERO_INDEX = re.compile(rb"(?m)^[ \t]*f[ \t][^\n]*?(?<=[ \t])[-+]?0+(?=[/ \t\r\n]|$)")

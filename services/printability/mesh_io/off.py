@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from services.printability.mesh_io import via_trimesh
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io import via_trimesh
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 _HEADER = re.compile(rb"^[A-Z]*OFF", re.I)
 

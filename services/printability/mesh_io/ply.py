@@ -21,9 +21,9 @@ from typing import Any
 
 import numpy as np
 
-from services.printability.mesh_io import via_trimesh
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError, check_indices, empty
+from printforge_services.printability.mesh_io import via_trimesh
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError, check_indices, empty
 
 _TYPES = {
     "char": "i1", "int8": "i1", "uchar": "u1", "uint8": "u1",

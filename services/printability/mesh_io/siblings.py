@@ -14,7 +14,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 

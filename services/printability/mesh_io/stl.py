@@ -15,9 +15,9 @@ import struct
 
 import numpy as np
 
-from services.printability.mesh_io import via_trimesh
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io import via_trimesh
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 _RECORD = np.dtype([("normal", "<f4", 3), ("v", "<f4", (3, 3)), ("attr", "<u2")])
 _FLOAT = re.compile(rb"^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$|^[-+]?(?:nan|inf)$", re.I)

@@ -4,9 +4,9 @@ zip-bomb check of our own: trimesh inflates every part of the package without a 
 
 from __future__ import annotations
 
-from services.printability.mesh_io import via_trimesh, zip_limits
-from services.printability.mesh_io.load import Source, Triangles
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io import via_trimesh, zip_limits
+from printforge_services.printability.mesh_io.load import Source, Triangles
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 #: 3MF packages are refused past this many decompressed bytes in total (zip-bomb guard). trimesh's
 #: XML tree costs several times its text in memory; 256 MiB of model XML is roughly 2.5M triangles.

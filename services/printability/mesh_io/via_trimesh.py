@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from services.printability.mesh_io.loaded import MeshLoadError, check_indices, empty
+from printforge_services.printability.mesh_io.loaded import MeshLoadError, check_indices, empty
 
 
 def load(

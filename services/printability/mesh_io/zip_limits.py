@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from services.printability.mesh_io.loaded import MeshLoadError
+from printforge_services.printability.mesh_io.loaded import MeshLoadError
 
 #: Members allowed in one archive: a glTF with its buffers, or a 3MF with its parts, needs a handful.
 MAX_MEMBERS = 1000

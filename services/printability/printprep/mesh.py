@@ -12,8 +12,8 @@ from functools import cached_property
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.printprep.raycast import RayScene
+from printforge_services.printability import topology
+from printforge_services.printability.printprep.raycast import RayScene
 
 
 class PrepMesh:

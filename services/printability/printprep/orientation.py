@@ -24,8 +24,8 @@ from typing import Any
 import numpy as np
 from scipy.spatial.transform import Rotation
 
-from services.printability.printprep.mesh import PrepMesh
-from services.printability.printprep.supports import SupportEstimate, estimate_supports
+from printforge_services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.printprep.supports import SupportEstimate, estimate_supports
 
 CURRENT_DOWN = np.array([0.0, 0.0, -1.0])
 SEARCH_RAYS = 4_000

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from services.printability.printers import lookup_printer
+from printforge_services.printability.printers import lookup_printer
 
 PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 #: The nozzle the thin-wall check assumes when the printer (or its profile) is unknown.

@@ -11,14 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from services.printability.analyze import OVERHANG_ANGLE_DEG
-from services.printability.printprep.mesh import PrepMesh
-from services.printability.printprep.orientation import apply_orientation, best_orientation
-from services.printability.printprep.profiles import DEFAULT_NOZZLE_MM, slicer_profile
-from services.printability.printprep.request import DEFAULT_MATERIAL, PrepRequest
-from services.printability.printprep.slicer import estimate_print
-from services.printability.printprep.supports import METHOD as SUPPORT_METHOD
-from services.printability.printprep.thin_walls import thin_walls
+from printforge_services.printability.analyze import OVERHANG_ANGLE_DEG
+from printforge_services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.printprep.orientation import apply_orientation, best_orientation
+from printforge_services.printability.printprep.profiles import DEFAULT_NOZZLE_MM, slicer_profile
+from printforge_services.printability.printprep.request import DEFAULT_MATERIAL, PrepRequest
+from printforge_services.printability.printprep.slicer import estimate_print
+from printforge_services.printability.printprep.supports import METHOD as SUPPORT_METHOD
+from printforge_services.printability.printprep.thin_walls import thin_walls
 
 
 def print_prep(vertices: np.ndarray, faces: np.ndarray, request: PrepRequest) -> dict[str, Any]:

@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from services.printability.mesh_export import export_mesh
-from services.printability.printers import lookup_printer
-from services.printability.printprep.profiles import SLICER_PROFILES, slicer_profile
+from printforge_services.printability.mesh_export import export_mesh
+from printforge_services.printability.printers import lookup_printer
+from printforge_services.printability.printprep.profiles import SLICER_PROFILES, slicer_profile
 
 #: The G-code comments we read, and the tail of the file they sit in (before the config dump).
 _FIGURES = {

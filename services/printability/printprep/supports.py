@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.printability.analyze import OVERHANG_ANGLE_DEG
-from services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.analyze import OVERHANG_ANGLE_DEG
+from printforge_services.printability.printprep.mesh import PrepMesh
 
 #: Corners within this fraction of the bbox diagonal of the lowest point are on the build plate.
 PLATE_TOLERANCE = 1e-6

@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability import topology
+from printforge_services.printability.printprep.mesh import PrepMesh
 
 #: Regions listed in the report, thinnest first; `regions_total` counts them all.
 MAX_REGIONS = 20

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import topology
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 
 def weld(work: WorkMesh) -> int:

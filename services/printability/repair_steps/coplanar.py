@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import topology
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 #: Distance from a plane, as a fraction of the larger of the bounding-box diagonal and the largest
 #: coordinate, below which a vertex counts as lying in it (float32 STL coordinates stay well inside).

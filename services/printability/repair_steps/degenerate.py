@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps import cleanup
-from services.printability.repair_steps.nonmanifold import face_edges
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability.repair_steps import cleanup
+from printforge_services.printability.repair_steps.nonmanifold import face_edges
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 #: An edge shorter than this fraction of its face's longest edge makes the face a needle.
 NEEDLE_RATIO = 1e-3

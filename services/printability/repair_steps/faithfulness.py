@@ -11,7 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps.sampling import closest_on_triangles, dense_points, random_points
+from printforge_services.printability.repair_steps.sampling import (
+    closest_on_triangles,
+    dense_points,
+    random_points,
+)
 
 SAMPLES = 20_000
 #: Candidate triangles per query point (the faces of its nearest dense samples).

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps import min_area
-from services.printability.repair_steps.nonmanifold import face_edges
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability.repair_steps import min_area
+from printforge_services.printability.repair_steps.nonmanifold import face_edges
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 #: Rims up to this many vertices use the O(n^3) minimum-area triangulation.
 DP_MAX_RIM = 90

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import topology
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 #: How far a split vertex moves into its fan, as a fraction of the bounding-box diagonal.
 NUDGE = 1e-5

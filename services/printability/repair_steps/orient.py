@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.repair_steps.nonmanifold import face_edges
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import topology
+from printforge_services.printability.repair_steps.nonmanifold import face_edges
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 #: |volume| below this fraction of area^1.5 makes a body flat, a sheet (a sphere has 0.094).
 FLAT_RATIO = 1e-4

@@ -22,10 +22,10 @@ from functools import partial
 
 import numpy as np
 
-from services.printability import topology
-from services.printability.analyze import Measurement
-from services.printability.repair_steps import holes, nonmanifold, sheets
-from services.printability.repair_steps.work import WorkMesh
+from printforge_services.printability import topology
+from printforge_services.printability.analyze import Measurement
+from printforge_services.printability.repair_steps import holes, nonmanifold, sheets
+from printforge_services.printability.repair_steps.work import WorkMesh
 
 Log = Callable[[str, Callable[[WorkMesh], int], WorkMesh], int]
 
@@ -79,4 +79,3 @@ def _preconditions_hold(work: WorkMesh, measured: Measurement) -> bool:
 def _flip_all(work: WorkMesh) -> int:
     work.faces = work.faces[:, [0, 2, 1]]
     return len(work.faces)
-

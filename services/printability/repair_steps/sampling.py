@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability import topology
+from printforge_services.printability import topology
 
 
 def random_points(

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps import orient, shell, volumetric
-from services.printability.repair_steps.faithfulness import nearest_on_surface
-from services.printability.repair_steps.nonmanifold import face_edges
-from services.printability.repair_steps.orient import FLAT_RATIO
-from services.printability.repair_steps.sampling import random_points
-from services.printability.repair_steps.work import CREATED, SHELL, WorkMesh
+from printforge_services.printability.repair_steps import orient, shell, volumetric
+from printforge_services.printability.repair_steps.faithfulness import nearest_on_surface
+from printforge_services.printability.repair_steps.nonmanifold import face_edges
+from printforge_services.printability.repair_steps.orient import FLAT_RATIO
+from printforge_services.printability.repair_steps.sampling import random_points
+from printforge_services.printability.repair_steps.work import CREATED, SHELL, WorkMesh
 
 #: A body whose fill patch has at least this fraction of the area of its input faces is a sheet.
 SHEET_PATCH_RATIO = 0.5

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from services.printability.repair_steps.sampling import dense_points
+from printforge_services.printability.repair_steps.sampling import dense_points
 
 RESOLUTION = 200
 OFFSET_CELLS = 1.2

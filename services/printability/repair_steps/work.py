@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from services.printability import topology
+from printforge_services.printability import topology
 
 #: `origin` of a face repair created to close a hole (or rebuilt volumetrically).
 CREATED = -1

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.gateway.routes.catalog import THUMBNAIL_DIR, thumbnail_name, thumbnail_url
-from services.generator.catalog import KINDS, list_templates
+from printforge_services.gateway.routes.catalog import THUMBNAIL_DIR, thumbnail_name, thumbnail_url
+from printforge_services.generator.catalog import KINDS, list_templates
 
 
 def test_every_template_has_a_thumbnail() -> None:

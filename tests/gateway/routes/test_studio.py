@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from printforge.runtime.config import Settings
-from services.gateway.app import create_app
-from services.gateway.routes.studio import STUDIO_DIR
+from printforge_services.gateway.app import create_app
+from printforge_services.gateway.routes.studio import STUDIO_DIR
 
 
 @pytest.fixture

@@ -61,4 +61,3 @@ def signed_in(page, server: StudioServer, api_key: str):
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Check a print").wait_for()
     return page
-

@@ -51,7 +51,7 @@ def start_printforge_up(data_dir: Path) -> StudioServer:
     }
     log = data_dir.parent / f"{data_dir.name}-up.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "printforge.cli.main", "up"],
+        [sys.executable, "-m", "printforge_cli.main", "up"],
         env=env,
         cwd=REPO_ROOT,
         stdout=log.open("wb"),

@@ -11,7 +11,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from services.gateway.routes.studio import STUDIO_DIR
+from printforge_services.gateway.routes.studio import STUDIO_DIR
 
 # Two triangles facing down (clockwise seen from above): one on the bed (z = 0), one 5 mm up.
 DOWN_FACES = [0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0, 5, 0, 1, 5, 1, 0, 5]

@@ -7,12 +7,12 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import board, interference, maker_object
-from services.generator.catalog.starters._geometry import seat_lid
-from services.generator.catalog.starters.board_enclosure import BOARDS, board_origin
-from services.generator.manifest import ParamError
-from services.generator.render import render, single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import board, interference, maker_object
+from printforge_services.generator.catalog.starters._geometry import seat_lid
+from printforge_services.generator.catalog.starters.board_enclosure import BOARDS, board_origin
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import render, single_solid
 
 CASE = get_template("starter", "board_enclosure")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.cable_clip import ring_centres
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.cable_clip import ring_centres
+from printforge_services.generator.render import single_solid
 
 CLIP = get_template("starter", "cable_clip")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.desk_grommet import RECESS_DEPTH, desk_top_z
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.desk_grommet import RECESS_DEPTH, desk_top_z
+from printforge_services.generator.render import single_solid
 
 GROMMET = get_template("starter", "desk_grommet")
 

@@ -8,11 +8,11 @@ import math
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import fan, interference, maker_object
-from services.generator.catalog.starters.fan_guard import TEST_FINGER
-from services.generator.manifest import ParamError
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import fan, interference, maker_object
+from printforge_services.generator.catalog.starters.fan_guard import TEST_FINGER
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import single_solid
 
 GUARD = get_template("starter", "fan_guard")
 DUCT = get_template("starter", "fan_duct")

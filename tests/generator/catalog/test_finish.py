@@ -5,11 +5,11 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import STARTERS
-from services.generator.catalog.finish import collect_warnings, fillet
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
-from services.generator.render import render
+from printforge_services.generator.catalog import STARTERS
+from printforge_services.generator.catalog.finish import collect_warnings, fillet
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.render import render
 
 
 def _shelled_box_rim() -> tuple[cq.Shape, list[cq.Edge]]:

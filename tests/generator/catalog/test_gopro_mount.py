@@ -6,11 +6,11 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference, maker_object
-from services.generator.catalog.starters.gopro_mount import finger_centres, pivot_z
-from services.generator.manifest import ParamError
-from services.generator.render import render, single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference, maker_object
+from printforge_services.generator.catalog.starters.gopro_mount import finger_centres, pivot_z
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import render, single_solid
 
 MOUNT = get_template("starter", "gopro_mount")
 X_AXIS = cq.Vector(1, 0, 0)

@@ -6,16 +6,16 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters._geometry import seat_lid
-from services.generator.catalog.starters.hinged_box import (
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters._geometry import seat_lid
+from printforge_services.generator.catalog.starters.hinged_box import (
     PINS,
     hinge_axis,
     knuckle_radius,
     segments,
 )
-from services.generator.render import single_solid
+from printforge_services.generator.render import single_solid
 
 BOX = get_template("starter", "hinged_box")
 X_AXIS = cq.Vector(1, 0, 0)

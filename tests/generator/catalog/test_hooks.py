@@ -6,11 +6,11 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.finish import collect_warnings
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.wall_hook import hole_positions
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.finish import collect_warnings
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.wall_hook import hole_positions
+from printforge_services.generator.render import single_solid
 
 HOOK = get_template("starter", "wall_hook")
 UP, OUT = cq.Vector(0, 1, 0), cq.Vector(1, 0, 0)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import d_shaft, interference, maker_object
-from services.generator.catalog.starters.knob import bore_diameter
-from services.generator.render import render, single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import d_shaft, interference, maker_object
+from printforge_services.generator.catalog.starters.knob import bore_diameter
+from printforge_services.generator.render import render, single_solid
 
 KNOB = get_template("starter", "knob")
 

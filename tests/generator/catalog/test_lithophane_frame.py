@@ -5,10 +5,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.lithophane_frame import panel_floor_z
-from services.generator.render import render, single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.lithophane_frame import panel_floor_z
+from printforge_services.generator.render import render, single_solid
 
 FRAME = get_template("starter", "lithophane_frame")
 

@@ -7,7 +7,14 @@ import math
 import cadquery as cq
 import pytest
 
-from services.generator.catalog.mates import bearing, board, d_shaft, fan, interference, maker_object
+from printforge_services.generator.catalog.mates import (
+    bearing,
+    board,
+    d_shaft,
+    fan,
+    interference,
+    maker_object,
+)
 
 
 def test_interference_is_the_shared_volume() -> None:

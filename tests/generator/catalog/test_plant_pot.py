@@ -5,9 +5,9 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.render import single_solid
 
 POT = get_template("starter", "plant_pot")
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.screwdriver_rack import hole_centres, shelf_top
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.screwdriver_rack import hole_centres, shelf_top
+from printforge_services.generator.render import single_solid
 
 RACK = get_template("starter", "screwdriver_rack")
 UP = cq.Vector(0, 1, 0)

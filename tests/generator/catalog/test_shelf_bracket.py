@@ -6,18 +6,18 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference
-from services.generator.catalog.starters.shelf_bracket import (
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference
+from printforge_services.generator.catalog.starters.shelf_bracket import (
     BRACE_AT,
     PLA_STRENGTH_MPA,
     G,
     screw_heights,
     sizing,
 )
-from services.generator.manifest import ParamError
-from services.generator.planner.standards import thread
-from services.generator.render import single_solid
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.planner.standards import thread
+from printforge_services.generator.render import single_solid
 
 BRACKET = get_template("starter", "shelf_bracket")
 

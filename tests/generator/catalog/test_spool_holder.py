@@ -6,10 +6,10 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import bearing, interference
-from services.generator.catalog.starters.spool_holder import axle_z, bearing_seat_x, bearing_size
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import bearing, interference
+from printforge_services.generator.catalog.starters.spool_holder import axle_z, bearing_seat_x, bearing_size
+from printforge_services.generator.render import single_solid
 
 HOLDER = get_template("starter", "spool_holder")
 X_AXIS = cq.Vector(1, 0, 0)

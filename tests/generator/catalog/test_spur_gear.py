@@ -9,10 +9,10 @@ import math
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import d_shaft, interference
-from services.generator.catalog.starters.spur_gear import centre_distance, radii
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import d_shaft, interference
+from printforge_services.generator.catalog.starters.spur_gear import centre_distance, radii
+from printforge_services.generator.render import single_solid
 
 GEAR = get_template("starter", "spur_gear")
 Z_AXIS = cq.Vector(0, 0, 1)

@@ -6,11 +6,17 @@ from __future__ import annotations
 import cadquery as cq
 import pytest
 
-from services.generator.catalog import get_template
-from services.generator.catalog.mates import interference, maker_object
-from services.generator.catalog.starters.wall_anchor import ARM_Y, PLATE, SADDLE_LIP, pocket, pocket_origin
-from services.generator.manifest import ParamError
-from services.generator.render import single_solid
+from printforge_services.generator.catalog import get_template
+from printforge_services.generator.catalog.mates import interference, maker_object
+from printforge_services.generator.catalog.starters.wall_anchor import (
+    ARM_Y,
+    PLATE,
+    SADDLE_LIP,
+    pocket,
+    pocket_origin,
+)
+from printforge_services.generator.manifest import ParamError
+from printforge_services.generator.render import single_solid
 
 HOLDER = get_template("starter", "wall_anchor")
 

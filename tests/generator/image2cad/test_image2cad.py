@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from services.generator.image2cad import KINDS, PARAMS, Image2CadError, ImageError, image_to_cad
-from services.generator.image2cad.trace import trace
+from printforge_services.generator.image2cad import KINDS, PARAMS, Image2CadError, ImageError, image_to_cad
+from printforge_services.generator.image2cad.trace import trace
 from tests.generator.planner.geometry import measure
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.generator.objects import OBJECTS, find_objects
+from printforge_services.generator.objects import OBJECTS, find_objects
 
 
 def test_every_module_is_gathered_with_unique_ids() -> None:
@@ -31,7 +31,7 @@ def test_board_holes_and_ports_lie_on_the_board() -> None:
 
 
 def test_motor_faces_come_from_the_standards_table() -> None:
-    from services.generator.planner.standards import NEMA
+    from printforge_services.generator.planner.standards import NEMA
 
     for frame in (14, 17, 23):
         motor = OBJECTS[f"nema_{frame}"]
@@ -55,7 +55,7 @@ def test_fans_bearings_and_shafts_are_self_consistent() -> None:
 
 
 def test_fasteners_reuse_the_iso_tables() -> None:
-    from services.generator.planner.standards import thread
+    from printforge_services.generator.planner.standards import thread
 
     for size in (2, 2.5, 3, 4, 5, 6, 8):
         screw = OBJECTS[f"m{size:g}_screw".replace(".", "_")].features
@@ -72,6 +72,7 @@ def test_packages_import_in_any_order() -> None:
     import sys
 
     for first in ("objects", "catalog", "planner"):
-        code = f"import services.generator.{first}; import services.generator.objects as o; assert o.OBJECTS"
+        generator = "printforge_services.generator"
+        code = f"import {generator}.{first}; import {generator}.objects as o; assert o.OBJECTS"
         done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
         assert done.returncode == 0, (first, done.stderr[-2000:])

@@ -11,7 +11,7 @@ import cadquery as cq
 import numpy as np
 import trimesh
 
-from services.generator.export import tessellate
+from printforge_services.generator.export import tessellate
 
 DEFAULT_ABS = 0.1
 VOLUME_REL = 0.005

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from services.generator.planner import interpret, realise, refine
+from printforge_services.generator.planner import interpret, realise, refine
 from tests.generator.planner.geometry import Measured, check
 
 MIN_CONFIDENCE = 0.5

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner.build import BuildError, build
-from services.generator.planner.schema import SCHEMA_ID
+from printforge_services.generator.planner.build import BuildError, build
+from printforge_services.generator.planner.schema import SCHEMA_ID
 
 
 def flange(od: float, bore: float, hole: float, pcd: float) -> dict:
@@ -42,7 +42,7 @@ def test_a_sound_flange_builds_as_one_solid() -> None:
 
 
 def test_a_fillet_too_big_for_thin_walls_shrinks_and_says_so() -> None:
-    from services.generator.planner import interpret, realise
+    from printforge_services.generator.planner import interpret, realise
 
     plan = interpret("an open top box 60x40x30 with fillets")
     asked = plan.tree["features"][0]["radius"]

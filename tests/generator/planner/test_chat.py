@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from services.generator.planner import NotUnderstoodError, interpret, realise, refine
+from printforge_services.generator.planner import NotUnderstoodError, interpret, realise, refine
 from tests.generator.planner.geometry import check
 
 

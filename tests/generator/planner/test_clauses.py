@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner import features as feats
-from services.generator.planner.phrases import analyse
+from printforge_services.generator.planner import features as feats
+from printforge_services.generator.planner.phrases import analyse
 
 
 def clauses(prompt: str, *, followup: bool = False) -> list[tuple[str, str | None]]:

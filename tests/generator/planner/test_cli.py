@@ -10,7 +10,7 @@ import pytest
 import trimesh
 from PIL import Image, ImageDraw
 
-from printforge.cli.main import main
+from printforge_cli.main import main
 
 
 def test_chat_writes_stl_with_followups(tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ import math
 import cadquery as cq
 import pytest
 
-from services.generator.objects.hex_keys import SET_SIZES
-from services.generator.planner import interpret, realise
-from services.generator.planner.families import get_family
-from services.generator.planner.families.holders import COS30, PRINT_CLEARANCE, WALL
+from printforge_services.generator.objects.hex_keys import SET_SIZES
+from printforge_services.generator.planner import interpret, realise
+from printforge_services.generator.planner.families import get_family
+from printforge_services.generator.planner.families.holders import COS30, PRINT_CLEARANCE, WALL
 
 OVERLAP_MM3 = 1e-3
 

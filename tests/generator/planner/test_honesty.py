@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner import NotUnderstoodError, interpret
-from services.generator.planner.families import all_families, spelling_vocabulary
-from services.generator.planner.spelling import close
+from printforge_services.generator.planner import NotUnderstoodError, interpret
+from printforge_services.generator.planner.families import all_families, spelling_vocabulary
+from printforge_services.generator.planner.spelling import close
 
 
 @pytest.mark.parametrize("prompt", ["a dragon", "a unicorn", "my taxes", "a dragon 50 mm tall", "a boat"])

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from services.generator.planner import interpret, realise
-from services.generator.planner.families import get_family
-from services.generator.planner.features import points
+from printforge_services.generator.planner import interpret, realise
+from printforge_services.generator.planner.families import get_family
+from printforge_services.generator.planner.features import points
 
 NEMA_PROMPT = "a vibration-damping motor mount for a NEMA 17 with M3 captive nut slots"
 
@@ -13,7 +13,7 @@ def test_nema_17_nut_pockets_are_at_the_screw_holes() -> None:
     plan = interpret("NEMA 17 motor plate with M3 captive nut slots")
     (pocket,) = [f for f in plan.tree["features"] if f["type"] == "nut_pocket"]
     family = get_family("nema_plate")
-    from services.generator.manifest import resolve
+    from printforge_services.generator.manifest import resolve
 
     outline = family.outline(resolve(family.params(), plan.tree["params"]))
     xy = sorted({round(abs(c), 3) for point in points(pocket["pattern"], outline) for c in point})

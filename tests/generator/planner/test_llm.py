@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from services.generator.planner import NotUnderstoodError, generate, interpret
-from services.generator.planner.llm import ModelError, OpenAITreeModel, from_env
+from printforge_services.generator.planner import NotUnderstoodError, generate, interpret
+from printforge_services.generator.planner.llm import ModelError, OpenAITreeModel, from_env
 from tests.generator.fake_llm import TREE, FakeOpenAI, fake_openai
 
 

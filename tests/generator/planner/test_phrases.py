@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner.phrases import analyse
+from printforge_services.generator.planner.phrases import analyse
 
 
 def roles(prompt: str) -> list[tuple[str, str | None, tuple[float, ...]]]:

@@ -11,7 +11,7 @@ import math
 
 import pytest
 
-from services.generator.planner import generate
+from printforge_services.generator.planner import generate
 from tests.generator.planner.geometry import check
 
 PI = math.pi

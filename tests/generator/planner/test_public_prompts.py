@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from services.generator.planner import interpret
+from printforge_services.generator.planner import interpret
 from tests.generator.planner.prompt_cases import load_cases, run_case
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner import NotUnderstoodError, interpret, realise
-from services.generator.planner.families import all_families
+from printforge_services.generator.planner import NotUnderstoodError, interpret, realise
+from printforge_services.generator.planner.families import all_families
 
 
 def params(prompt: str) -> tuple[str, dict]:

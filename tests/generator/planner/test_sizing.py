@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from services.generator.objects import OBJECTS
-from services.generator.planner import interpret
+from printforge_services.generator.objects import OBJECTS
+from printforge_services.generator.planner import interpret
 
 
 def test_helmet_hook_reaches_into_the_helmet() -> None:

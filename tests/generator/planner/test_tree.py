@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from services.generator.manifest import ParamError, resolve
-from services.generator.planner import generate, interpret, rebuild
-from services.generator.planner.build import build
-from services.generator.planner.parameters import apply_values, manifest
-from services.generator.planner.schema import TreeError, validate
+from printforge_services.generator.manifest import ParamError, resolve
+from printforge_services.generator.planner import generate, interpret, rebuild
+from printforge_services.generator.planner.build import build
+from printforge_services.generator.planner.parameters import apply_values, manifest
+from printforge_services.generator.planner.schema import TreeError, validate
 from tests.generator.planner.geometry import measure
 
 FLANGE = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from services.generator.planner.units import (
+from printforge_services.generator.planner.units import (
     UnitError,
     default_unit,
     normalize,

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from services.generator.planner import generate
-from services.generator.planner.llm import MAX_ANSWER_CHARS, ModelError, OpenAITreeModel, from_env
-from services.generator.planner.phrases import analyse
-from services.generator.planner.sizing import find
-from services.generator.planner.verified import Unfit, verify
+from printforge_services.generator.planner import generate
+from printforge_services.generator.planner.llm import MAX_ANSWER_CHARS, ModelError, OpenAITreeModel, from_env
+from printforge_services.generator.planner.phrases import analyse
+from printforge_services.generator.planner.sizing import find
+from printforge_services.generator.planner.verified import Unfit, verify
 from tests.generator.fake_llm import TREE, FakeOpenAI, fake_openai
 
 REPLAYS = json.loads((Path(__file__).parent / "llm_replays.json").read_text())["scenarios"]

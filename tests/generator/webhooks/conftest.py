@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.engine import Engine
 
 from printforge.runtime.db import engine_for, migrate
-from services.generator.webhooks.store import SERVICE, WEBHOOK_MIGRATIONS
+from printforge_services.generator.webhooks.store import SERVICE, WEBHOOK_MIGRATIONS
 
 
 def migrated(url: str) -> Engine:

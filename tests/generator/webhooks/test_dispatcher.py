@@ -20,8 +20,8 @@ from sqlalchemy.engine import Engine
 from standardwebhooks import Webhook
 
 from printforge.runtime.url_policy import PUBLIC_ONLY, LoopbackTestPolicy
-from services.generator.webhooks.dispatcher import RetryPolicy, WebhookDispatcher
-from services.generator.webhooks.store import (
+from printforge_services.generator.webhooks.dispatcher import RetryPolicy, WebhookDispatcher
+from printforge_services.generator.webhooks.store import (
     DEAD,
     DELIVERED,
     PENDING,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from printforge.generator.v1 import generator_pb2 as pb
-from services.generator.webhooks.events import generation_event_data
+from printforge_services.generator.webhooks.events import generation_event_data
 
 
 def test_a_prompt_not_understood_has_its_makistry_code() -> None:

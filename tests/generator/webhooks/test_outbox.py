@@ -8,8 +8,8 @@ import time
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from services.generator.webhooks.outbox import Outbox
-from services.generator.webhooks.store import (
+from printforge_services.generator.webhooks.outbox import Outbox
+from printforge_services.generator.webhooks.store import (
     DEAD,
     DELIVERED,
     PENDING,

@@ -8,8 +8,8 @@ import time
 import pytest
 from standardwebhooks import Webhook, WebhookVerificationError
 
-from services.generator.webhooks.signing import delivery_headers, sign
-from services.generator.webhooks.store import InvalidWebhook, generate_secret
+from printforge_services.generator.webhooks.signing import delivery_headers, sign
+from printforge_services.generator.webhooks.store import InvalidWebhook, generate_secret
 
 # The sign() vector of the Standard Webhooks reference library's tests
 # (github.com/standard-webhooks/standard-webhooks, libraries/python/tests/test_webhooks.py).

@@ -11,7 +11,7 @@ from sqlalchemy.engine import Engine
 
 from printforge.runtime.db import migrate
 from printforge.runtime.url_policy import LoopbackTestPolicy
-from services.generator.webhooks.store import (
+from printforge_services.generator.webhooks.store import (
     MAX_WEBHOOKS_PER_OWNER,
     PENDING,
     SERVICE,

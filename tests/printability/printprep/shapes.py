@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import trimesh
 
-from services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.printprep.mesh import PrepMesh
 
 
 def box(size: tuple[float, float, float], center: tuple[float, float, float] = (0, 0, 0)) -> trimesh.Trimesh:

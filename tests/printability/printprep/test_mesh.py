@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.printability.printprep.mesh import PrepMesh
+from printforge_services.printability.printprep.mesh import PrepMesh
 from tests.fixtures_meshes import cube
 
 

@@ -5,7 +5,7 @@ import pytest
 from scipy.spatial import ConvexHull
 from scipy.spatial.transform import Rotation
 
-from services.printability.printprep.orientation import (
+from printforge_services.printability.printprep.orientation import (
     apply_orientation,
     best_orientation,
     candidate_directions,

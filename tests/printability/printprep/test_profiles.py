@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
+from printforge_services.printability.printers import UnknownPrinterError, lookup_printer
+from printforge_services.printability.printprep.profiles import PROFILE_DIR, SLICER_PROFILES, slicer_profile
+from printforge_services.printability.printprep.request import MATERIALS
 from scripts.gen_slicer_profiles import TARGETS, write_profiles
-from services.printability.printers import UnknownPrinterError, lookup_printer
-from services.printability.printprep.profiles import PROFILE_DIR, SLICER_PROFILES, slicer_profile
-from services.printability.printprep.request import MATERIALS
 
 BUNDLES = Path("/usr/share/PrusaSlicer/profiles")
 

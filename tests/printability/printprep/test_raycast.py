@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from services.printability.printprep.raycast import RayScene
+from printforge_services.printability.printprep.raycast import RayScene
 from tests.fixtures_meshes import cube
 
 

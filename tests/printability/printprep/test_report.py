@@ -6,8 +6,8 @@ import shutil
 import numpy as np
 import pytest
 
-from services.printability.printprep.report import print_prep
-from services.printability.printprep.request import PrepRequest
+from printforge_services.printability.printprep.report import print_prep
+from printforge_services.printability.printprep.request import PrepRequest
 from tests.printability.printprep.shapes import box, t_shape, union
 
 

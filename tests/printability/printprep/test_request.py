@@ -2,7 +2,11 @@ from __future__ import annotations
 
 import pytest
 
-from services.printability.printprep.request import PrepRequest, UnknownMaterialError, canonical_material
+from printforge_services.printability.printprep.request import (
+    PrepRequest,
+    UnknownMaterialError,
+    canonical_material,
+)
 
 
 def test_materials_are_case_insensitive_and_unknown_ones_list_the_known() -> None:

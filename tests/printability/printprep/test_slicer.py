@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from services.printability.printprep.slicer import duration_s, estimate_print, parse_gcode
+from printforge_services.printability.printprep.slicer import duration_s, estimate_print, parse_gcode
 from tests.fixtures_meshes import cube
 
 SLICER = "prusa-slicer"

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.analyze import analyze
-from services.printability.mesh_io import LoadedMesh
-from services.printability.printprep.supports import estimate_supports
+from printforge_services.printability.analyze import analyze
+from printforge_services.printability.mesh_io import LoadedMesh
+from printforge_services.printability.printprep.supports import estimate_supports
 from tests.printability.printprep.shapes import bridge, c_shape, prep, t_shape, tilted
 
 DOWN = np.array([0.0, 0.0, -1.0])

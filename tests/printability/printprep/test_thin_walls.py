@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import trimesh
 
-from services.printability.printprep.thin_walls import local_thickness, thin_walls
+from printforge_services.printability.printprep.thin_walls import local_thickness, thin_walls
 from tests.printability.printprep.shapes import box, prep, union
 
 

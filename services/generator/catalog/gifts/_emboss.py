@@ -22,11 +22,11 @@ from OCP.ShapeFix import ShapeFix_Solid
 from OCP.TopAbs import TopAbs_SHELL
 from OCP.TopoDS import TopoDS
 
-from services.generator.catalog.gifts._layout import PlacedLine
-from services.generator.catalog.template import require
-from services.generator.manifest import Param
-from services.generator.solids import GeometryError, single_solid
-from services.generator.text import text_faces
+from printforge_services.generator.catalog.gifts._layout import PlacedLine
+from printforge_services.generator.catalog.template import require
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.solids import GeometryError, single_solid
+from printforge_services.generator.text import text_faces
 
 TEXT_STYLES = ("raised", "engraved")
 SEW_TOLERANCE_MM = 1e-5

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from services.generator.text import InkBox, check_text, fit_size, ink_box, min_font_size
+from printforge_services.generator.text import InkBox, check_text, fit_size, ink_box, min_font_size
 
 Row = Callable[[float], tuple[float, float] | None]
 ROW_SAMPLES = 24

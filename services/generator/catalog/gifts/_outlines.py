@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import cadquery as cq
 
-from services.generator.catalog.gifts._layout import Row
+from printforge_services.generator.catalog.gifts._layout import Row
 
 Span = tuple[float, float]
 

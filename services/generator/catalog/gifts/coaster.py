@@ -11,11 +11,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.gifts import _outlines
-from services.generator.catalog.gifts._emboss import check_floor, emboss, text_params, top_face
-from services.generator.catalog.gifts._layout import Line, PlacedLine, layout
-from services.generator.catalog.template import Template, raise_if
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.gifts import _outlines
+from printforge_services.generator.catalog.gifts._emboss import check_floor, emboss, text_params, top_face
+from printforge_services.generator.catalog.gifts._layout import Line, PlacedLine, layout
+from printforge_services.generator.catalog.template import Template, raise_if
+from printforge_services.generator.manifest import Param
 
 SHAPES = ("round", "square", "hexagon", "heart")
 PRIMARY_SIZE_RATIO = 0.16  # nominal font size of the first line, as a share of the width

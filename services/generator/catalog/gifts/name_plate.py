@@ -12,10 +12,10 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.gifts._emboss import check_floor, emboss, text_params
-from services.generator.catalog.gifts._layout import Line, PlacedLine, layout
-from services.generator.catalog.template import Template, raise_if
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.gifts._emboss import check_floor, emboss, text_params
+from printforge_services.generator.catalog.gifts._layout import Line, PlacedLine, layout
+from printforge_services.generator.catalog.template import Template, raise_if
+from printforge_services.generator.manifest import Param
 
 TOP_FLAT_MM = 4.0  # blunt ridge instead of a knife edge
 PRIMARY_SIZE_RATIO = 0.4  # nominal font sizes as shares of the sloped face's height

@@ -8,7 +8,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from services.generator.catalog.template import Template
+from printforge_services.generator.catalog.template import Template
 
 
 def _discover() -> dict[str, Template]:

@@ -10,9 +10,9 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import hole_for
-from services.generator.manifest import Param
-from services.generator.objects.fans import FAN_FRAMES
+from printforge_services.generator.catalog.fit import hole_for
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.objects.fans import FAN_FRAMES
 
 FAN_SIZE = Param(
     "fan_size",
@@ -28,7 +28,7 @@ FAN_SIZE = Param(
 
 def fan(v: dict[str, Any]) -> dict[str, Any]:
     """The fan's table entry: size, hole spacing, hole diameter, hub and blade diameters."""
-    from services.generator.catalog.mates import maker_object
+    from printforge_services.generator.catalog.mates import maker_object
 
     obj = maker_object(f"fan_{v['fan_size']}")
     return {"size": obj.size[0], "thickness": obj.size[2], **obj.features}

@@ -85,7 +85,7 @@ def _rounded_block(
     what: str,
 ) -> cq.Shape:
     """A box centred on the Z axis from `z`, vertical corners and bottom edges rounded."""
-    from services.generator.catalog.finish import fillet
+    from printforge_services.generator.catalog.finish import fillet
 
     block: cq.Shape = cq.Solid.makeBox(length, width, height, cq.Vector(-length / 2, -width / 2, z))
     if corner_radius > 0:
@@ -133,7 +133,7 @@ def rounded_plate(
     what: str = "top edge fillet",
 ) -> cq.Shape:
     """A plate centred on the Z axis from z=0, corners rounded, top edges filleted (or warned)."""
-    from services.generator.catalog.finish import fillet
+    from printforge_services.generator.catalog.finish import fillet
 
     plate: cq.Shape = cq.Solid.makeBox(length, width, thickness, cq.Vector(-length / 2, -width / 2, 0))
     if corner_radius > 0:

@@ -6,10 +6,10 @@ All values in millimetres. Profiles are (inset from the outer outline, z) pairs.
 from __future__ import annotations
 
 # The grid's own numbers live with the object table; re-exported for the bin and baseplate.
-from services.generator.objects.gridfinity import HEIGHT_UNIT as HEIGHT_UNIT
-from services.generator.objects.gridfinity import MAGNET_DEPTH as MAGNET_DEPTH
-from services.generator.objects.gridfinity import MAGNET_DIAMETER as MAGNET_DIAMETER
-from services.generator.objects.gridfinity import PITCH as PITCH
+from printforge_services.generator.objects.gridfinity import HEIGHT_UNIT as HEIGHT_UNIT
+from printforge_services.generator.objects.gridfinity import MAGNET_DEPTH as MAGNET_DEPTH
+from printforge_services.generator.objects.gridfinity import MAGNET_DIAMETER as MAGNET_DIAMETER
+from printforge_services.generator.objects.gridfinity import PITCH as PITCH
 
 CLEARANCE = 0.5  # bins are PITCH * n - CLEARANCE wide
 BIN_RADIUS = 3.75  # outer corner radius of a bin (and of a foot's top)

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from services.generator.manifest import Param
+from printforge_services.generator.manifest import Param
 
 PART = Param(
     "part",

@@ -1,7 +1,7 @@
 """Enclosure for a Raspberry Pi 4/5 or Arduino Uno: standoffs on the board's own hole
 pattern, port openings, vent slots and a friction-fit lid.
 
-Every board number comes from `services.generator.objects.boards` (the published
+Every board number comes from `printforge_services.generator.objects.boards` (the published
 mechanical drawings), never from this file, so the case and the fit test read the
 same holes. Frame: the box is centred on the Z axis with its floor at z=0; the board
 sits with its PCB's lower-left corner at `board_origin(v)` (x along the board's long
@@ -15,13 +15,18 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.finish import warn
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._geometry import cut_all, fuse_all, open_box, rounded_plate
-from services.generator.catalog.starters._params import PART, fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.finish import warn
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._geometry import (
+    cut_all,
+    fuse_all,
+    open_box,
+    rounded_plate,
+)
+from printforge_services.generator.catalog.starters._params import PART, fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.standards import thread
 
 BOARDS = ("raspberry_pi_4", "raspberry_pi_5", "arduino_uno")  # ids in objects.boards
 SIDE_GAP = 1.0  # board edge to inner wall, on top of the printer clearance
@@ -91,7 +96,7 @@ PARAMS = (
 
 
 def _board(v: dict[str, Any]) -> Any:
-    from services.generator.catalog.mates import maker_object
+    from printforge_services.generator.catalog.mates import maker_object
 
     return maker_object(v["board"])
 

@@ -13,11 +13,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._geometry import open_box, rounded_plate
-from services.generator.catalog.starters._params import PART, fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._geometry import open_box, rounded_plate
+from printforge_services.generator.catalog.starters._params import PART, fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 SCREW_PILOT = {"M2": 1.6, "M2.5": 2.1, "M3": 2.5}  # self-tapping pilot hole in the boss
 SCREW_CLEAR = {"M2": 2.4, "M2.5": 2.9, "M3": 3.4}

@@ -14,9 +14,9 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param, peg_for
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param, peg_for
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 FLANGE_THICKNESS = 3.0
 RECESS_DEPTH = 2.0

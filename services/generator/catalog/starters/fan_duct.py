@@ -14,11 +14,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._fan import FAN_SIZE, fan, flange_sketch
-from services.generator.catalog.starters._geometry import rounded_rect_wire
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._fan import FAN_SIZE, fan, flange_sketch
+from printforge_services.generator.catalog.starters._geometry import rounded_rect_wire
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 NOZZLE_RADIUS = 2.0
 

@@ -13,10 +13,10 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._fan import FAN_SIZE, fan, flange_sketch
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._fan import FAN_SIZE, fan, flange_sketch
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 TEST_FINGER = 12.0
 

@@ -14,11 +14,16 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param, hole_for
-from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param, hole_for
+from printforge_services.generator.catalog.starters._geometry import (
+    countersunk_holes,
+    cut_all,
+    fuse_all,
+    rounded_plate,
+)
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param(
@@ -60,7 +65,7 @@ MOUNT_SCREW_D = 3.4  # M3 clearance (ISO 273 medium)
 
 
 def _spec() -> dict[str, Any]:
-    from services.generator.catalog.mates import maker_object
+    from printforge_services.generator.catalog.mates import maker_object
 
     return maker_object("gopro_mount").features
 

@@ -11,16 +11,16 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.starters import _gridfinity as gf
-from services.generator.catalog.starters._geometry import (
+from printforge_services.generator.catalog.starters import _gridfinity as gf
+from printforge_services.generator.catalog.starters._geometry import (
     cut_all,
     cylinder,
     fuse_all,
     grid_centres,
     profile_loft,
 )
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
 
 MAGNET_FLOOR = gf.MAGNET_DEPTH + 0.6
 

@@ -12,8 +12,8 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.starters import _gridfinity as gf
-from services.generator.catalog.starters._geometry import (
+from printforge_services.generator.catalog.starters import _gridfinity as gf
+from printforge_services.generator.catalog.starters._geometry import (
     cut_all,
     cylinder,
     fuse_all,
@@ -21,8 +21,8 @@ from services.generator.catalog.starters._geometry import (
     profile_loft,
     rounded_rect_wire,
 )
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
 
 DIVIDER_THICKNESS = 1.2
 TAB_DEPTH = 12.0

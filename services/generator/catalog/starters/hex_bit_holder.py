@@ -10,9 +10,9 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
 
 COS30 = 0.8660254037844386
 

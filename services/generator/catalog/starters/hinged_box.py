@@ -15,11 +15,16 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param, hole_for
-from services.generator.catalog.starters._geometry import cut_all, fuse_all, open_box, rounded_plate
-from services.generator.catalog.starters._params import PART, fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param, hole_for
+from printforge_services.generator.catalog.starters._geometry import (
+    cut_all,
+    fuse_all,
+    open_box,
+    rounded_plate,
+)
+from printforge_services.generator.catalog.starters._params import PART, fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PINS = {"filament": 1.75, "m3": 3.0}  # pin diameter: 1.75 mm filament, M3 screw
 KNUCKLE_WALL = 1.6
@@ -134,7 +139,7 @@ def _lid_assembled(v: dict[str, Any]) -> cq.Shape:
 def build(v: dict[str, Any]) -> cq.Shape:
     if v["part"] == "box":
         return _box(v)
-    from services.generator.catalog.finish import fillet
+    from printforge_services.generator.catalog.finish import fillet
 
     lid = _lid_assembled(v).translate(cq.Vector(0, 0, -v["height"] - v["lid_thickness"])).mirror("XY")
     # round the outside face's edges (now on z=0), away from the hinge

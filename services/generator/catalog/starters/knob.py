@@ -16,10 +16,10 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.standards import thread
 
 SET_SCREW = "M3"
 

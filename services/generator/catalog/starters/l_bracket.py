@@ -10,8 +10,8 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param("leg_a", "Leg A length", "number", 40.0, unit="mm", min=20, max=150, step=1, group="Size"),

@@ -13,11 +13,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.finish import fillet
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.finish import fillet
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
 
 LIP = 4.0  # how far the front and back lips overlap the panel's edges
 LIP_WALL = 1.6

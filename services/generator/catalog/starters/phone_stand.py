@@ -12,8 +12,8 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param("width", "Width", "number", 70.0, unit="mm", min=40, max=160, step=1, group="Size"),

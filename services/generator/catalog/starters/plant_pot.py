@@ -11,8 +11,8 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 FOOT_HEIGHT = 2.0
 

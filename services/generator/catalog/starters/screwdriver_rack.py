@@ -14,12 +14,17 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param, hole_for
-from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.fit import clearance_param, hole_for
+from printforge_services.generator.catalog.starters._geometry import (
+    countersunk_holes,
+    cut_all,
+    fuse_all,
+    rounded_plate,
+)
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.standards import thread
 
 PLATE = 4.0
 SHELF = 6.0

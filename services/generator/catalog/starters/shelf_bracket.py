@@ -24,11 +24,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.finish import fillet
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.finish import fillet
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.standards import thread
 
 PLA_STRENGTH_MPA = 45.6  # Ultimaker PLA TDS, tensile stress at break, ISO 527, XY print
 PLA_MODULUS_MPA = 2346.0  # Ultimaker PLA TDS, tensile modulus, ISO 527

@@ -14,17 +14,17 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._geometry import (
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._geometry import (
     cut_all,
     fuse_all,
     open_box,
     profile_loft,
     rounded_plate,
 )
-from services.generator.catalog.starters._params import PART, fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.starters._params import PART, fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 RIM_HEIGHT = 5.0
 RIM_WALL = 1.6

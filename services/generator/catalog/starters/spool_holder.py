@@ -15,9 +15,9 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param, hole_for
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.fit import clearance_param, hole_for
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param(
@@ -66,7 +66,7 @@ BASE_THICKNESS = 4.0
 
 def bearing_size() -> tuple[float, float, float]:
     """(bore, outer diameter, width) of the 608 bearing, from the objects table."""
-    from services.generator.catalog.mates import maker_object
+    from printforge_services.generator.catalog.mates import maker_object
 
     f = maker_object("bearing_608").features
     return f["bore"], f["outer_d"], f["width"]

@@ -18,11 +18,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.finish import warn
-from services.generator.catalog.fit import clearance_param, hole_for
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.finish import warn
+from printforge_services.generator.catalog.fit import clearance_param, hole_for
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.standards import thread
 
 ADDENDUM = 1.0  # x module
 DEDENDUM = 1.25  # x module

@@ -6,8 +6,8 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param("height", "Height", "number", 10.0, unit="mm", min=2, max=60, step=0.5, group="Size"),

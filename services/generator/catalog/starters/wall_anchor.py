@@ -1,4 +1,4 @@
-"""Wall holder for a named object of `services.generator.objects`, sized from its table entry.
+"""Wall holder for a named object of `printforge_services.generator.objects`, sized from its table entry.
 
 Objects with a `hook_reach` (a helmet, headphones) hang on a hook: an arm of that reach
 ending in an upturned saddle as wide as the object's resting band. Everything else stands
@@ -15,12 +15,17 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.fit import clearance_param
-from services.generator.catalog.starters._geometry import countersunk_holes, cut_all, fuse_all, rounded_plate
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template, raise_if
-from services.generator.manifest import Param, ParamError
-from services.generator.planner.standards import thread
+from printforge_services.generator.catalog.fit import clearance_param
+from printforge_services.generator.catalog.starters._geometry import (
+    countersunk_holes,
+    cut_all,
+    fuse_all,
+    rounded_plate,
+)
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.planner.standards import thread
 
 PLATE = 4.0
 WALL = 2.4
@@ -46,7 +51,7 @@ PARAMS = (
 
 
 def _object(v: dict[str, Any]) -> Any:
-    from services.generator.catalog.mates import maker_object
+    from printforge_services.generator.catalog.mates import maker_object
 
     try:
         return maker_object(v["object"])

@@ -13,10 +13,10 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.finish import fillet
-from services.generator.catalog.starters._params import fillet_param
-from services.generator.catalog.template import Template, raise_if, require
-from services.generator.manifest import Param
+from printforge_services.generator.catalog.finish import fillet
+from printforge_services.generator.catalog.starters._params import fillet_param
+from printforge_services.generator.catalog.template import Template, raise_if, require
+from printforge_services.generator.manifest import Param
 
 PARAMS = (
     Param("plate_height", "Plate height", "number", 60.0, unit="mm", min=30, max=150, step=1, group="Size"),
@@ -78,7 +78,7 @@ def check(v: dict[str, Any]) -> None:
 
 def _holes(along: float, lo: float, hi: float, count: int, head: float) -> list[float]:
     """Up to `count` hole positions in [lo, hi], at least two head diameters apart."""
-    from services.generator.catalog.finish import warn
+    from printforge_services.generator.catalog.finish import warn
 
     positions = [hi] if count == 1 else [hi - (hi - lo) * k / (count - 1) for k in range(count)]
     if count > 1 and (hi - lo) / (count - 1) < 2 * head:

@@ -14,11 +14,18 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
 
-from services.generator.planner import spelling
-from services.generator.planner.families import hardware, holders, mechanical, novelty, prismatic, round
-from services.generator.planner.families.base import Family, Outline, Site
-from services.generator.planner.families.starters import starter_families
-from services.generator.planner.phrases import Context, Segment
+from printforge_services.generator.planner import spelling
+from printforge_services.generator.planner.families import (
+    hardware,
+    holders,
+    mechanical,
+    novelty,
+    prismatic,
+    round,
+)
+from printforge_services.generator.planner.families.base import Family, Outline, Site
+from printforge_services.generator.planner.families.starters import starter_families
+from printforge_services.generator.planner.phrases import Context, Segment
 
 BUILTIN: tuple[Family, ...] = (
     *prismatic.FAMILIES,

@@ -14,8 +14,8 @@ from typing import Any, ClassVar, Literal
 
 import cadquery as cq
 
-from services.generator.manifest import Param
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.phrases import Context
 
 OutlineKind = Literal["rect", "circle", "hex", "tri", "none"]
 

@@ -2,7 +2,7 @@
 
 Both are a block with one pocket per object, the pocket being the object's own section
 plus the printer clearance (`PRINT_CLEARANCE`, 0.2 mm a side unless the prompt says
-otherwise), so a key or a cell from `services.generator.objects` drops in and stays.
+otherwise), so a key or a cell from `printforge_services.generator.objects` drops in and stays.
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ from typing import Any, ClassVar
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError
-from services.generator.objects.cells import OBJECTS as CELLS
-from services.generator.objects.hex_keys import SET_SIZES
-from services.generator.planner.families.base import Family, Outline, count, length
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.objects.cells import OBJECTS as CELLS
+from printforge_services.generator.objects.hex_keys import SET_SIZES
+from printforge_services.generator.planner.families.base import Family, Outline, count, length
+from printforge_services.generator.planner.phrases import Context
 
 PRINT_CLEARANCE = 0.2
 WALL = 3.0

@@ -13,10 +13,10 @@ from typing import Any, ClassVar
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError
-from services.generator.planner import standards
-from services.generator.planner.families.base import Family, Outline, Site, count, first, length
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.planner import standards
+from printforge_services.generator.planner.families.base import Family, Outline, Site, count, first, length
+from printforge_services.generator.planner.phrases import Context
 
 
 class LBracket(Family):

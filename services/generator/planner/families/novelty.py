@@ -13,9 +13,16 @@ from typing import Any, ClassVar
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError
-from services.generator.planner.families.base import Family, Outline, count, first, length, rounded_rect
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.planner.families.base import (
+    Family,
+    Outline,
+    count,
+    first,
+    length,
+    rounded_rect,
+)
+from printforge_services.generator.planner.phrases import Context
 
 GRID = 42.0
 HEIGHT_UNIT = 7.0

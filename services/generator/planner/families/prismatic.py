@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError
-from services.generator.planner.families.base import Family, Outline, first, length, rounded_rect
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.planner.families.base import Family, Outline, first, length, rounded_rect
+from printforge_services.generator.planner.phrases import Context
 
 
 def read_box(ctx: Context, *, flat: bool = False) -> dict[str, float]:

@@ -11,9 +11,9 @@ from typing import Any, ClassVar
 
 import cadquery as cq
 
-from services.generator.manifest import Param, ParamError
-from services.generator.planner.families.base import Family, Outline, first, length
-from services.generator.planner.phrases import Context
+from printforge_services.generator.manifest import Param, ParamError
+from printforge_services.generator.planner.families.base import Family, Outline, first, length
+from printforge_services.generator.planner.phrases import Context
 
 COS30 = math.cos(math.pi / 6)
 

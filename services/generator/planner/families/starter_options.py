@@ -14,8 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from services.generator.manifest import Param
-from services.generator.planner import units
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner import units
 
 # Above every built-in family weight (12), so a starter named by its own noun wins.
 STRONG = 13.0

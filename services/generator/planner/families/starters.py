@@ -14,11 +14,11 @@ from typing import Any
 
 import cadquery as cq
 
-from services.generator.catalog.template import Template
-from services.generator.manifest import Param
-from services.generator.planner.families import starter_options as options
-from services.generator.planner.families.base import Family, Outline
-from services.generator.planner.phrases import ROLE_PATTERNS, Context
+from printforge_services.generator.catalog.template import Template
+from printforge_services.generator.manifest import Param
+from printforge_services.generator.planner.families import starter_options as options
+from printforge_services.generator.planner.families.base import Family, Outline
+from printforge_services.generator.planner.phrases import ROLE_PATTERNS, Context
 
 ROLE_NAMES = frozenset(role for _, role in ROLE_PATTERNS)
 # A phrase alias ('project box') names the starter; a one-word alias ('box', 'case', 'bracket')
@@ -191,7 +191,7 @@ def _consume(ctx: Context, start: int, end: int) -> None:
 
 def _anchor(seg: Any) -> int:
     """Offset of the feature word in a feature clause (the clause start when none is found)."""
-    from services.generator.planner.features import ANCHORS
+    from printforge_services.generator.planner.features import ANCHORS
 
     pattern = dict(ANCHORS).get(seg.feature)
     match = re.search(pattern, seg.text) if pattern else None
@@ -200,6 +200,6 @@ def _anchor(seg: Any) -> int:
 
 def starter_families() -> list[StarterFamily]:
     """Every registered starter; empty while the catalog has none."""
-    from services.generator.catalog import list_templates
+    from printforge_services.generator.catalog import list_templates
 
     return [StarterFamily(t) for t in list_templates("starter")]

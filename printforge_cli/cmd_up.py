@@ -59,7 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     url = settings.public_url or f"http://{settings.bind_host}:{settings.http_port}"
     manager = Manager(Printer(sys.stdout))
     for name in PROCESSES:
-        cmd = f"{sys.executable} -m printforge.cli.main serve {name}"
+        cmd = f"{sys.executable} -m printforge_cli.main serve {name}"
         manager.add_process(name, cmd, env=env)
     print(f"starting printforge ({', '.join(PROCESSES)}); data in {settings.data_dir}", flush=True)
     threading.Thread(

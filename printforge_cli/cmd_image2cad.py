@@ -31,9 +31,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from printforge.cli.cmd_chat import FORMATS, write_shape
-    from services.generator.image2cad import Image2CadError, ImageError, image_to_cad
-    from services.generator.manifest import ParamError
+    from printforge_cli.cmd_chat import FORMATS, write_shape
+    from printforge_services.generator.image2cad import Image2CadError, ImageError, image_to_cad
+    from printforge_services.generator.manifest import ParamError
 
     if FORMATS.get(args.output.suffix.lower()) is None:
         return _fail(f"cannot tell the format of {args.output}: use one of {', '.join(sorted(FORMATS))}")

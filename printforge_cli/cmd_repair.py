@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from printforge.cli.one_shot import prepare_one_shot_process
+from printforge_cli.one_shot import prepare_one_shot_process
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -45,8 +45,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     prepare_one_shot_process()
-    from services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
-    from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
+    from printforge_services.printability.mesh_export import EXPORT_FORMATS, MeshExportError, export_mesh
+    from printforge_services.printability.mesh_io import MeshLoadError, load_mesh, read_file
 
     output: Path = args.output or args.file.with_name(f"{args.file.stem}-repaired{args.file.suffix}")
     fmt = output.suffix.lower().lstrip(".")
@@ -61,7 +61,7 @@ def handle(args: argparse.Namespace) -> int:
     if not mesh.has_triangles:
         return _fail(f"cannot repair {args.file}: the file holds no triangles")
 
-    from services.printability.repair import RepairError, repair
+    from printforge_services.printability.repair import RepairError, repair
 
     try:
         result = repair(mesh, min_wall=args.min_wall)

@@ -28,7 +28,7 @@ def _run(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     for service in MIGRATING_SERVICES:
-        store = importlib.import_module(f"services.{service}.store")
+        store = importlib.import_module(f"printforge_services.{service}.store")
         applied = migrate(engine_for(settings.database_url_for(service)), service, store.MIGRATIONS)
         print(f"{service}: {'applied ' + ', '.join(map(str, applied)) if applied else 'up to date'}")
     return 0

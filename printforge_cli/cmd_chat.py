@@ -35,11 +35,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from services.generator.manifest import ParamError
-    from services.generator.planner import NotUnderstoodError, interpret, realise, refine
-    from services.generator.planner.build import BuildError
-    from services.generator.planner.llm import ModelError, from_env
-    from services.generator.planner.schema import TreeError
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.planner import NotUnderstoodError, interpret, realise, refine
+    from printforge_services.generator.planner.build import BuildError
+    from printforge_services.generator.planner.llm import ModelError, from_env
+    from printforge_services.generator.planner.schema import TreeError
 
     if FORMATS.get(args.output.suffix.lower()) is None:
         return _fail(f"cannot tell the format of {args.output}: use one of {', '.join(sorted(FORMATS))}")
@@ -83,7 +83,7 @@ def handle(args: argparse.Namespace) -> int:
 
 def write_shape(shape: cq.Shape, path: Path) -> None:
     """Write `shape` in the format named by the extension, with the shared exporter."""
-    from services.generator import export
+    from printforge_services.generator import export
 
     fmt = FORMATS[path.suffix.lower()]
     if fmt == "step":

@@ -1,6 +1,6 @@
 """Entry point of the `printforge` CLI.
 
-Every subcommand lives in its own module `printforge/cli/cmd_*.py` exposing
+Every subcommand lives in its own module `printforge_cli/cmd_*.py` exposing
 `add_parser(subparsers)`; they are discovered here so adding a command touches one file.
 Command modules import their heavy dependencies (cadquery, trimesh, grpc) inside the
 handler, keeping `printforge --help` and light commands fast.
@@ -14,7 +14,7 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-import printforge.cli as cli_package
+import printforge_cli as cli_package
 from printforge.runtime.numpy_cpu import prefer_avx2_sort
 
 

@@ -1,6 +1,6 @@
 """`printforge starter ID --param k=v ... -o OUT`: render one starter to a file, offline.
 
-Runs the same `services.generator.render` a generator worker runs, so the file equals what
+Runs the same `printforge_services.generator.render` a generator worker runs, so the file equals what
 the API would serve. The output format follows the extension (.step .stl .glb .3mf .png).
 `--param` values are typed by the starter's manifest (numbers, integers, true/false, enum
 options), so users write `--param grid_x=3` without JSON quoting.
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.generator.manifest import Param
+    from printforge_services.generator.manifest import Param
 
 EXTENSIONS = {".step": "step", ".stp": "step", ".stl": "stl", ".glb": "glb", ".3mf": "3mf", ".png": "png"}
 
@@ -36,10 +36,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from services.generator.catalog import UnknownTemplateError, get_template
-    from services.generator.manifest import ParamError
-    from services.generator.render import render
-    from services.generator.solids import GeometryError
+    from printforge_services.generator.catalog import UnknownTemplateError, get_template
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.render import render
+    from printforge_services.generator.solids import GeometryError
 
     fmt = EXTENSIONS.get(args.output.suffix.lower())
     if fmt is None:

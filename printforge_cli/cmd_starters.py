@@ -11,7 +11,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.generator.manifest import Param
+    from printforge_services.generator.manifest import Param
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +27,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace) -> int:
-    from services.generator.catalog import list_templates
+    from printforge_services.generator.catalog import list_templates
 
     templates = list_templates("starter")
     if args.json:

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from services.auth.store import ApiKey, AuthStore
+    from printforge_services.auth.store import ApiKey, AuthStore
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -37,8 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def _open_store() -> AuthStore:
     from printforge.runtime.config import Settings
     from printforge.runtime.db import engine_for
-    from services.auth.quotas import rules_from_settings
-    from services.auth.store import AuthStore
+    from printforge_services.auth.quotas import rules_from_settings
+    from printforge_services.auth.store import AuthStore
 
     settings = Settings.from_env()
     store = AuthStore(engine_for(settings.database_url_for("auth")), rules_from_settings(settings))
@@ -82,7 +82,7 @@ def _print_table(keys: list[ApiKey]) -> None:
 
 
 def handler(args: argparse.Namespace) -> int:
-    from services.auth.store import InvalidArgumentError, NotFoundError
+    from printforge_services.auth.store import InvalidArgumentError, NotFoundError
 
     try:
         store = _open_store()

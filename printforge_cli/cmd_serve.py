@@ -20,5 +20,5 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    importlib.import_module(f"services.{args.service}.__main__").main()
+    importlib.import_module(f"printforge_services.{args.service}.__main__").main()
     return 0

@@ -52,10 +52,10 @@ def handle(args: argparse.Namespace) -> int:
     if not isinstance(config, dict):
         return _fail(f"--config must be a JSON object, got {type(config).__name__}", 2)
 
-    from services.generator.catalog import UnknownTemplateError
-    from services.generator.manifest import ParamError
-    from services.generator.render import render
-    from services.generator.solids import GeometryError
+    from printforge_services.generator.catalog import UnknownTemplateError
+    from printforge_services.generator.manifest import ParamError
+    from printforge_services.generator.render import render
+    from printforge_services.generator.solids import GeometryError
 
     try:
         result = render("gift", args.template, config, formats=(fmt,))

@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from printforge.cli.one_shot import prepare_one_shot_process
+from printforge_cli.one_shot import prepare_one_shot_process
 
 if TYPE_CHECKING:
-    from services.printability.mesh_io import LoadedMesh
-    from services.printability.printprep.request import PrepRequest
+    from printforge_services.printability.mesh_io import LoadedMesh
+    from printforge_services.printability.printprep.request import PrepRequest
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -58,10 +58,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def handle(args: argparse.Namespace) -> int:
     prepare_one_shot_process()
-    from services.printability.analyze import analyze
-    from services.printability.mesh_io import MeshLoadError, load_mesh, read_file
-    from services.printability.printers import UnknownPrinterError, lookup_printer
-    from services.printability.printprep.request import PrepRequest, UnknownMaterialError, canonical_material
+    from printforge_services.printability.analyze import analyze
+    from printforge_services.printability.mesh_io import MeshLoadError, load_mesh, read_file
+    from printforge_services.printability.printers import UnknownPrinterError, lookup_printer
+    from printforge_services.printability.printprep.request import (
+        PrepRequest,
+        UnknownMaterialError,
+        canonical_material,
+    )
 
     try:
         if args.printer is not None:
@@ -88,8 +92,8 @@ def _with_prep(mesh: LoadedMesh, prep: PrepRequest) -> dict:
     from dataclasses import replace
 
     from printforge.runtime.config import slicer_path_from_env, slicer_timeout_from_env
-    from services.printability.analyze import measure
-    from services.printability.printprep.report import print_prep
+    from printforge_services.printability.analyze import measure
+    from printforge_services.printability.printprep.report import print_prep
 
     prep = replace(prep, slicer_path=slicer_path_from_env(), slicer_timeout_s=slicer_timeout_from_env())
     measured = measure(mesh, printer=prep.printer)
