@@ -9,7 +9,14 @@ from __future__ import annotations
 import argparse
 import importlib
 
-MIGRATING_SERVICES = ("auth", "generator", "printability")
+# (database of, module with SERVICE and the migrations list, its name): the generator's database
+# also holds the webhook tables, migrated under their own name.
+MIGRATIONS = (
+    ("auth", "printforge_services.auth.store", "MIGRATIONS"),
+    ("generator", "printforge_services.generator.store", "MIGRATIONS"),
+    ("generator", "printforge_services.generator.webhooks.store", "WEBHOOK_MIGRATIONS"),
+    ("printability", "printforge_services.printability.store", "MIGRATIONS"),
+)
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -27,8 +34,9 @@ def _run(args: argparse.Namespace) -> int:
     from printforge.runtime.db import engine_for, migrate
 
     settings = Settings.from_env()
-    for service in MIGRATING_SERVICES:
-        store = importlib.import_module(f"printforge_services.{service}.store")
-        applied = migrate(engine_for(settings.database_url_for(service)), service, store.MIGRATIONS)
-        print(f"{service}: {'applied ' + ', '.join(map(str, applied)) if applied else 'up to date'}")
+    for database, module, attribute in MIGRATIONS:
+        store = importlib.import_module(module)
+        engine = engine_for(settings.database_url_for(database))
+        applied = migrate(engine, store.SERVICE, getattr(store, attribute))
+        print(f"{store.SERVICE}: {'applied ' + ', '.join(map(str, applied)) if applied else 'up to date'}")
     return 0
