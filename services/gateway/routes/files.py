@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request, Response
 from printforge.runtime.signing import InvalidSignature, sign_blob, verify_blob_token
 from printforge_services.gateway.blob_download import stream_blob
 from printforge_services.gateway.errors import ApiError
+from printforge_services.gateway.public_url import public_base_url
 
 router = APIRouter(tags=["files"])
 
@@ -24,9 +25,9 @@ _TYPES = {
 
 
 def url_signer(request: Request) -> Callable[[str], str]:
-    """Signs blob keys into absolute `/v1/files/...` URLs on the host the caller used."""
+    """Signs blob keys into absolute `/v1/files/...` URLs on the gateway's public address."""
     key = request.app.state.settings.signing_key
-    base = str(request.base_url).rstrip("/")
+    base = public_base_url(request)
 
     def sign(blob_key: str) -> str:
         return f"{base}/v1/files/{sign_blob(blob_key, key)}"

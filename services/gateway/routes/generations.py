@@ -39,6 +39,7 @@ from printforge_services.gateway.blob_download import stream_blob
 from printforge_services.gateway.errors import ApiError
 from printforge_services.gateway.principal import Principal, consume, require_principal
 from printforge_services.gateway.printability_summary import PrintabilitySummary, printability_summary
+from printforge_services.gateway.public_url import public_base_url
 from printforge_services.gateway.schemas import ErrorBody
 from printforge_services.gateway.sse import envelope_error, event_stream
 
@@ -122,10 +123,6 @@ def iso8601(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, tz=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _base_url(request: Request) -> str:
-    return (request.app.state.settings.public_url or str(request.base_url)).rstrip("/")
-
-
 def file_sig(signing_key: bytes, gen: pb.Generation, fmt: str, *, latest: bool, expires: int) -> str:
     """The `sig` of one file URL: binds owner, generation, format and version (0: the latest)."""
     claims = {"o": gen.owner, "g": gen.id, "f": fmt, "v": 0 if latest else gen.version}
@@ -134,7 +131,7 @@ def file_sig(signing_key: bytes, gen: pb.Generation, fmt: str, *, latest: bool, 
 
 def generation_body(gen: pb.Generation, request: Request, *, latest: bool = True) -> dict[str, Any]:
     """The Meshra generation object; file URLs name a version unless it is the latest one."""
-    base = _base_url(request)
+    base = public_base_url(request)
     key = request.app.state.settings.signing_key
     expires = rounded_expiry(FILE_URL_TTL_S, FILE_URL_STEP_S)
     version = "" if latest else f"version={gen.version}&"
