@@ -12,16 +12,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Awaitable
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import grpc
 from fastapi import Request, Response
 
 from printforge.auth.v1 import auth_pb2
 from services.gateway.errors import ApiError, from_grpc
-from services.gateway.quota_leases import QuotaAnswer
+from services.gateway.quota_leases import Ask, QuotaAnswer
 
 T = TypeVar("T")
 
@@ -104,11 +104,25 @@ async def consume(request: Request, response: Response, principal: Principal, bu
     """
     key_id = principal.key_id
     if bucket == auth_pb2.QUOTA_BUCKET_REQUESTS:
-        reply = await request.app.state.quota_leases.consume(
-            key_id, lambda n: _ask_auth(request, key_id, bucket, n)
-        )
+        reply = await request.app.state.quota_leases.consume(key_id, _asker(request, key_id))
     else:
         reply = await _ask_auth(request, key_id, bucket, 1)
+    _admit(response, reply, bucket)
+
+
+def _asker(request: Request, key_id: str) -> Ask:
+    """How the quota leases ask auth to count n of the key's per-minute requests."""
+    return lambda n: _ask_auth(request, key_id, auth_pb2.QUOTA_BUCKET_REQUESTS, n)
+
+
+async def _refill(request: Request, response: Response, principal: Principal) -> None:
+    """`consume` of the per-minute bucket for a request whose lease `take` found empty."""
+    reply = await request.app.state.quota_leases.refill(principal.key_id, _asker(request, principal.key_id))
+    _admit(response, reply, auth_pb2.QUOTA_BUCKET_REQUESTS)
+
+
+def _admit(response: Response, reply: QuotaAnswer, bucket: int) -> None:
+    """The RateLimit-* headers of an allowed per-minute request; the 429 of a refused one."""
     headers = {
         "RateLimit-Limit": str(reply.limit),
         "RateLimit-Remaining": str(max(0, reply.remaining)),
@@ -134,16 +148,28 @@ async def require_principal(request: Request, response: Response) -> Principal:
     return principal
 
 
-async def within_quota(request: Request, response: Response, principal: Principal, work: Awaitable[T]) -> T:
+async def within_quota(
+    request: Request, response: Response, principal: Principal, work: Coroutine[Any, Any, T]
+) -> T:
     """Counts the request and runs `work` (a read) at the same time; `work`'s result only if allowed.
 
     One round trip instead of two in a row (a task lookup: 2.0 -> 1.4 ms at p50 when idle). The
     quota answer is looked at first, so a caller over the limit or with a revoked key gets the 429
     or 401 and never a byte of what `work` read. The price: a refused request still costs that
-    read, so use it only for cheap reads by the caller's own id, never for writes.
+    read, so use it only for cheap reads by the caller's own id, never for writes. A busy key is
+    mostly answered from its lease, with no round trip to overlap: then the answer comes first
+    and `work` runs only if it allows (without the two tasks of a gather, ~12 us a request).
     """
+    answer = request.app.state.quota_leases.take(principal.key_id)
+    if answer is not None:
+        try:
+            _admit(response, answer, auth_pb2.QUOTA_BUCKET_REQUESTS)
+        except ApiError:
+            work.close()
+            raise
+        return await work
     allowed, result = await asyncio.gather(
-        consume(request, response, principal, auth_pb2.QUOTA_BUCKET_REQUESTS), work, return_exceptions=True
+        _refill(request, response, principal), work, return_exceptions=True
     )
     if isinstance(allowed, BaseException):
         raise allowed

@@ -83,7 +83,19 @@ class QuotaLeases:
 
     async def consume(self, key_id: str, ask: Ask) -> QuotaAnswer:
         """Count one request of `key_id`: from its lease, or by `ask(n)`-ing the auth service."""
+        answer = self.take(key_id)
+        return answer if answer is not None else await self.refill(key_id, ask)
+
+    def take(self, key_id: str) -> QuotaAnswer | None:
+        """Count one request of `key_id` from its lease (or its cached refusal) if it has one.
+
+        None: this replica holds nothing for the key, and `refill` must count the same request
+        (not `consume`, which would count it twice)."""
         self._note(key_id)
+        return self._take(key_id)
+
+    async def refill(self, key_id: str, ask: Ask) -> QuotaAnswer:
+        """Count a request that `take` found no lease for, by `ask(n)`-ing the auth service."""
         while (answer := self._take(key_id)) is None:
             pending = self._refills.get(key_id)
             if pending is not None and not pending.done():

@@ -1,0 +1,74 @@
+"""within_quota when the caller's lease answers from memory: the quota first, the read only if allowed.
+
+The quota leases count against the real auth store (SQLite, as in test_quota_leases.py); the
+request and response are Starlette's own. A busy key's lease is filled by a second of traffic,
+then the task GET's path (`within_quota`) is taken with a read that records whether it ran.
+(The path with a round trip to auth, a quiet key's, runs end to end in
+tests/integration/test_auth_flow.py.)
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+
+from services.gateway.errors import ApiError
+from services.gateway.principal import Principal, within_quota
+from services.gateway.quota_leases import QuotaLeases
+from tests.gateway.test_quota_leases import Auth, Clocks
+
+
+class Read:
+    """A read by the caller's id, as the task GET passes to within_quota."""
+
+    def __init__(self) -> None:
+        self.ran = 0
+
+    async def __call__(self) -> str:
+        self.ran += 1
+        return "the task"
+
+
+async def _after_a_busy_second(limit: int, tmp_path: Path) -> tuple[Auth, QuotaLeases, Request, Principal]:
+    """Five requests in one second, then one in the next: a busy key, whose next count is a batch."""
+    clocks = Clocks()
+    auth = Auth(tmp_path, limit, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=10)
+    for _ in range(5):
+        await leases.consume(auth.key.id, auth.ask)
+    clocks.advance(1.0)
+    await leases.consume(auth.key.id, auth.ask)
+    app = Starlette()
+    app.state.quota_leases = leases
+    request = Request({"type": "http", "app": app, "method": "GET", "path": "/", "headers": []})
+    return auth, leases, request, Principal("u", "alice", auth.key.id)
+
+
+async def test_a_lease_admits_and_the_read_runs_once(tmp_path: Path) -> None:
+    auth, _, request, principal = await _after_a_busy_second(1000, tmp_path)
+    assert auth.asked[-1] == 5  # a batch of five: the lease holds four more
+    read, response = Read(), Response()
+    assert await within_quota(request, response, principal, read()) == "the task"
+    assert read.ran == 1 and len(auth.asked) == 6  # answered from memory
+    assert response.headers["RateLimit-Limit"] == "1000"
+    assert response.headers["RateLimit-Remaining"] == str(1000 - 10 + 3)
+
+
+async def test_a_cached_refusal_answers_429_and_the_read_never_runs(tmp_path: Path) -> None:
+    auth, leases, request, principal = await _after_a_busy_second(6, tmp_path)  # the 6th was the last
+    refused_by_auth = await leases.consume(auth.key.id, auth.ask)
+    assert not refused_by_auth.allowed  # and, the key being busy, remembered for a second
+    asked = len(auth.asked)
+    read = Read()
+    work = read()
+    with pytest.raises(ApiError) as refused:
+        await within_quota(request, Response(), principal, work)
+    assert refused.value.status == 429 and "Retry-After" in refused.value.headers
+    assert read.ran == 0 and len(auth.asked) == asked
+    # Closed, not left to be collected with a "never awaited" warning.
+    assert inspect.getcoroutinestate(work) == inspect.CORO_CLOSED
