@@ -189,3 +189,30 @@ async def test_take_counts_from_the_lease_and_refill_counts_the_same_request_onc
     assert [a.remaining for a in taken if a] == list(range(988, 979, -1))
     assert leases.take(auth.key.id) is None  # the batch is used up: the next one asks again
     assert len(auth.asked) == 11
+
+
+async def test_a_burst_of_a_quiet_key_is_counted_by_the_queue_without_waste(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    """A key with no traffic before sends 300 requests at once: the ones that queue behind a refill
+    are counted together by the next (a few round trips, not 300), and every count is served."""
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=100)
+    answers = await asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(300)))
+    assert all(a.allowed for a in answers)
+    assert auth.asked[0] == 1 and max(auth.asked) == 100 and len(auth.asked) <= 5, auth.asked
+    assert sum(auth.asked) == 300  # nothing counted that was not served
+    assert sorted(a.remaining for a in answers) == list(range(700, 1000))
+
+
+async def test_a_queue_near_the_limit_is_still_counted_a_quarter_at_most(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    auth = Auth(tmp_path, 12, clocks)
+    leases = QuotaLeases(clock=clocks.leases)
+    answers = await asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(20)))
+    assert sum(a.allowed for a in answers) == 12
+    left = 12
+    for n in auth.asked:
+        assert n == 1 or n <= left // 4, auth.asked
+        left = max(0, left - n)
