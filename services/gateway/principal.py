@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -34,10 +34,18 @@ class Principal:
 
 
 class PrincipalCache:
+    """Resolved keys by token digest for `ttl_s`; concurrent misses of one digest share one lookup.
+
+    When a busy key's entry expires, every request that arrives before auth answers misses at
+    once: at 1000 req/s that was a burst of Authenticate calls every TTL, each a database read in
+    auth, where one answers them all.
+    """
+
     def __init__(self, ttl_s: float, max_entries: int = 10_000) -> None:
         self.ttl_s = ttl_s
         self.max_entries = max_entries
         self._entries: dict[str, tuple[float, Principal]] = {}
+        self._lookups: dict[str, asyncio.Future[Principal]] = {}
 
     def get(self, digest: str) -> Principal | None:
         entry = self._entries.get(digest)
@@ -50,6 +58,28 @@ class PrincipalCache:
         if len(self._entries) >= self.max_entries:
             self._entries.clear()
         self._entries[digest] = (time.monotonic() + self.ttl_s, principal)
+
+    async def resolve(self, digest: str, lookup: Callable[[], Awaitable[Principal]]) -> Principal:
+        """The cached principal, else `lookup()`'s, shared with every concurrent miss of `digest`.
+
+        A failed lookup fails each of its waiters alike (the same token, the same answer) and is
+        not cached; the lookup runs to its end even if the request that started it goes away.
+        """
+        principal = self.get(digest)
+        if principal is not None:
+            return principal
+        pending = self._lookups.get(digest)
+        if pending is None:
+            pending = self._lookups[digest] = asyncio.ensure_future(self._lookup(digest, lookup))
+        return await asyncio.shield(pending)
+
+    async def _lookup(self, digest: str, lookup: Callable[[], Awaitable[Principal]]) -> Principal:
+        try:
+            principal = await lookup()
+        finally:
+            del self._lookups[digest]
+        self.put(digest, principal)
+        return principal
 
 
 def _bearer(request: Request) -> str:
@@ -66,8 +96,8 @@ async def authenticate(request: Request) -> Principal:
     state = request.app.state
     token = _bearer(request)
     digest = hashlib.sha256(token.encode()).hexdigest()
-    principal = state.principal_cache.get(digest)
-    if principal is None:
+
+    async def ask_auth() -> Principal:
         try:
             reply = await state.clients.call(
                 state.clients.auth.Authenticate, auth_pb2.AuthenticateRequest(token=token)
@@ -76,9 +106,9 @@ async def authenticate(request: Request) -> Principal:
             if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
                 raise ApiError(401, "Invalid or revoked API key") from None
             raise from_grpc(exc) from None
-        principal = Principal(reply.user.id, reply.user.name, reply.key.id)
-        state.principal_cache.put(digest, principal)
-    return principal
+        return Principal(reply.user.id, reply.user.name, reply.key.id)
+
+    return await state.principal_cache.resolve(digest, ask_auth)
 
 
 async def _ask_auth(request: Request, key_id: str, bucket: int, count: int) -> QuotaAnswer:

@@ -1,14 +1,16 @@
-"""within_quota when the caller's lease answers from memory: the quota first, the read only if allowed.
+"""The principal cache's shared lookups, and within_quota when the caller's lease answers from memory.
 
 The quota leases count against the real auth store (SQLite, as in test_quota_leases.py); the
 request and response are Starlette's own. A busy key's lease is filled by a second of traffic,
 then the task GET's path (`within_quota`) is taken with a read that records whether it ran.
-(The path with a round trip to auth, a quiet key's, runs end to end in
+The principal lookups stand in for auth's Authenticate and count how often they are asked.
+(Both paths with real round trips to auth, revocation included, run end to end in
 tests/integration/test_auth_flow.py.)
 """
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from services.gateway.errors import ApiError
-from services.gateway.principal import Principal, within_quota
+from services.gateway.principal import Principal, PrincipalCache, within_quota
 from services.gateway.quota_leases import QuotaLeases
 from tests.gateway.test_quota_leases import Auth, Clocks
 
@@ -72,3 +74,46 @@ async def test_a_cached_refusal_answers_429_and_the_read_never_runs(tmp_path: Pa
     assert read.ran == 0 and len(auth.asked) == asked
     # Closed, not left to be collected with a "never awaited" warning.
     assert inspect.getcoroutinestate(work) == inspect.CORO_CLOSED
+
+
+class Lookups:
+    """Authenticate as the cache sees it: slow enough for requests to pile up behind it."""
+
+    def __init__(self, error: Exception | None = None) -> None:
+        self.calls = 0
+        self.error = error
+
+    async def __call__(self) -> Principal:
+        self.calls += 1
+        await asyncio.sleep(0.01)
+        if self.error is not None:
+            raise self.error
+        return Principal("u", "alice", f"key-{self.calls}")
+
+
+async def test_concurrent_misses_share_one_lookup_until_the_ttl_passes() -> None:
+    cache, lookup = PrincipalCache(ttl_s=0.05), Lookups()
+    found = await asyncio.gather(*(cache.resolve("d", lookup) for _ in range(20)))
+    assert lookup.calls == 1 and {p.key_id for p in found} == {"key-1"}
+    assert (await cache.resolve("d", lookup)).key_id == "key-1"  # cached
+    await asyncio.sleep(0.06)
+    assert (await cache.resolve("d", lookup)).key_id == "key-2" and lookup.calls == 2
+
+
+async def test_a_failed_lookup_fails_its_waiters_and_is_not_cached() -> None:
+    cache, lookup = PrincipalCache(ttl_s=10), Lookups(ApiError(401, "Invalid or revoked API key"))
+    results = await asyncio.gather(*(cache.resolve("d", lookup) for _ in range(5)), return_exceptions=True)
+    assert lookup.calls == 1 and all(isinstance(r, ApiError) and r.status == 401 for r in results)
+    with pytest.raises(ApiError):
+        await cache.resolve("d", lookup)
+    assert lookup.calls == 2
+
+
+async def test_a_lookup_outlives_the_request_that_started_it() -> None:
+    cache, lookup = PrincipalCache(ttl_s=10), Lookups()
+    first = asyncio.ensure_future(cache.resolve("d", lookup))
+    await asyncio.sleep(0)
+    second = asyncio.ensure_future(cache.resolve("d", lookup))
+    first.cancel()  # its client went away
+    assert (await second).key_id == "key-1" and lookup.calls == 1
+    assert first.cancelled()
