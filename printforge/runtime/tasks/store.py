@@ -105,7 +105,8 @@ def _task_lookups(t: sa.Table) -> dict[tuple[bool, bool], sa.Select]:
 
 
 class TaskStore:
-    """All reads and writes of one service's task table. Methods are blocking (run them in a thread)."""
+    """All reads and writes of one service's task table. Methods are blocking: run them in a thread
+    (`get` through db.run_point_read, which runs it inline on SQLite)."""
 
     def __init__(self, engine: Engine, service: str, ttl_days: int = 3) -> None:
         self.engine = engine
