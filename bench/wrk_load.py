@@ -96,8 +96,16 @@ function init(args)
   latencies_us = {}
 end
 
+-- wrk calls delay() as soon as a response is in, before the connection's next request: the
+-- answer time of the request in flight, without a response() hook (which would make wrk build
+-- a Lua table of every response's headers and body).
 function delay()
-  local wait_ms = (next_slot_us - now_us()) / 1000
+  local now = now_us()
+  if slot_us then
+    latencies_us[#latencies_us + 1] = now - math.min(slot_us, sent_us)
+    slot_us = nil
+  end
+  local wait_ms = (next_slot_us - now) / 1000
   if wait_ms < 1 then return 0 end
   return math.floor(wait_ms)
 end
@@ -106,10 +114,6 @@ function request()
   slot_us, sent_us = next_slot_us, now_us()
   next_slot_us = next_slot_us + interval_us
   return request_text
-end
-
-function response(status, headers, body)
-  latencies_us[#latencies_us + 1] = now_us() - math.min(slot_us, sent_us)
 end
 
 function done(summary, latency, requests)
