@@ -43,9 +43,7 @@ def _service_name(pid: int) -> str | None:
     except OSError:
         return None
     argv = [a for a in argv if a]
-    if len(argv) < 3 or argv[-2] != "serve" or argv[1] == "-c":
-        return None
-    return argv[-1]
+    return argv[-1] if len(argv) >= 3 and argv[-2] == "serve" else None
 
 
 def _subtree(tree: dict[int, list[int]], pid: int) -> list[int]:
