@@ -10,14 +10,17 @@ SQLAlchemy Core tables. A 40-line runner with a `schema_migrations` table keyed 
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 _ENGINES: dict[str, Engine] = {}
+T = TypeVar("T")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
@@ -49,6 +52,21 @@ def engine_for(url: str) -> Engine:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+async def run_point_read(engine: Engine, read: Callable[[], T]) -> T:
+    """`read()` (one lookup by primary key on `engine`) from async code: inline on SQLite, else in a thread.
+
+    A SQLite reader in WAL mode never waits for a writer, and a point lookup in the local file
+    takes tens of microseconds: handing it to a worker thread costs more than that (printability's
+    GetTask at 1000 calls/s, the server's CPU per call: 880 us through a thread, 690 us inline),
+    and the event loop then waits on the thread's GIL hand-offs. PostgreSQL is a network round
+    trip, which must not hold the event loop, so it stays in a thread. Only for lookups by key,
+    never scans or writes.
+    """
+    if engine.dialect.name == "sqlite":
+        return read()
+    return await asyncio.to_thread(read)
 
 
 @dataclass(frozen=True)

@@ -74,11 +74,29 @@ def _code_name(context: grpc.aio.ServicerContext, error: BaseException | None) -
     return GO_CODE_NAMES[_status_code(context, error)]
 
 
+class _MethodMetrics:
+    """One method's series, resolved once: `labels()` takes a lock and a dict lookup per call."""
+
+    def __init__(self, labels: tuple[str, str, str]) -> None:
+        self.labels = labels
+        self.started = STARTED.labels(*labels)
+        self.received = MSG_RECEIVED.labels(*labels)
+        self.sent = MSG_SENT.labels(*labels)
+        self.seconds = HANDLING_SECONDS.labels(*labels)
+        self._handled: dict[str, Any] = {}
+
+    def handled(self, code: str) -> Any:
+        counter = self._handled.get(code)
+        if counter is None:
+            counter = self._handled[code] = HANDLED.labels(*self.labels, code)
+        return counter
+
+
 @contextlib.contextmanager
-def _observed(labels: tuple[str, str, str], context: grpc.aio.ServicerContext) -> Iterator[None]:
+def _observed(metrics: _MethodMetrics, context: grpc.aio.ServicerContext) -> Iterator[None]:
     """One RPC's bookkeeping: started, one message received, latency and the final code."""
-    STARTED.labels(*labels).inc()
-    MSG_RECEIVED.labels(*labels).inc()
+    metrics.started.inc()
+    metrics.received.inc()
     start = time.perf_counter()
     error: BaseException | None = None
     try:
@@ -87,8 +105,8 @@ def _observed(labels: tuple[str, str, str], context: grpc.aio.ServicerContext) -
         error = exc
         raise
     finally:
-        HANDLING_SECONDS.labels(*labels).observe(time.perf_counter() - start)
-        HANDLED.labels(*labels, _code_name(context, error)).inc()
+        metrics.seconds.observe(time.perf_counter() - start)
+        metrics.handled(_code_name(context, error)).inc()
 
 
 class _CountingContext:
@@ -106,7 +124,59 @@ class _CountingContext:
         return getattr(self._context, name)
 
 
+def _measured(handler: grpc.RpcMethodHandler, full_method: str) -> grpc.RpcMethodHandler:
+    """`handler` with its calls counted and timed."""
+    service, _, method = full_method.lstrip("/").partition("/")
+    if handler.unary_unary:
+        metrics = _MethodMetrics(("unary", service, method))
+        inner = handler.unary_unary
+
+        async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
+            with _observed(metrics, context):
+                response = await inner(request, context)
+                metrics.sent.inc()
+                return response
+
+        return grpc.unary_unary_rpc_method_handler(
+            unary_unary,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    if handler.unary_stream:
+        metrics = _MethodMetrics(("server_stream", service, method))
+        inner_stream = handler.unary_stream
+
+        async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
+            with _observed(metrics, context):
+                async for response in inner_stream(request, context):
+                    metrics.sent.inc()
+                    yield response
+
+        async def unary_stream_writer(request: Any, context: grpc.aio.ServicerContext) -> None:
+            with _observed(metrics, context):
+                await inner_stream(request, _CountingContext(context, metrics.sent.inc))
+
+        return grpc.unary_stream_rpc_method_handler(
+            unary_stream_writer if inspect.iscoroutinefunction(inner_stream) else unary_stream,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )
+    # Client- and bidi-streaming RPCs are not used by printforge; pass them through.
+    return handler
+
+
 class MetricsInterceptor(grpc.aio.ServerInterceptor):
+    """Wraps each method's handler once and hands out the wrapped one on every later call.
+
+    A server's handler for a method is the same object call after call, so the wrapped one is
+    kept per method and reused while it wraps that same object (a refusal of the service-token
+    interceptor is a new handler each time and is wrapped afresh). Building the wrapper and
+    resolving its label children on every call cost a measurable share of a small RPC.
+    """
+
+    def __init__(self) -> None:
+        self._wrapped: dict[str, tuple[grpc.RpcMethodHandler, grpc.RpcMethodHandler]] = {}
+
     async def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], Awaitable[grpc.RpcMethodHandler]],
@@ -115,41 +185,10 @@ class MetricsInterceptor(grpc.aio.ServerInterceptor):
         handler = await continuation(handler_call_details)
         if handler is None:
             return handler
-        service, _, method = handler_call_details.method.lstrip("/").partition("/")
-        if handler.unary_unary:
-            labels = ("unary", service, method)
-            inner = handler.unary_unary
-
-            async def unary_unary(request: Any, context: grpc.aio.ServicerContext) -> Any:
-                with _observed(labels, context):
-                    response = await inner(request, context)
-                    MSG_SENT.labels(*labels).inc()
-                    return response
-
-            return grpc.unary_unary_rpc_method_handler(
-                unary_unary,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        if handler.unary_stream:
-            labels = ("server_stream", service, method)
-            inner_stream = handler.unary_stream
-            sent = MSG_SENT.labels(*labels)
-
-            async def unary_stream(request: Any, context: grpc.aio.ServicerContext) -> AsyncIterator[Any]:
-                with _observed(labels, context):
-                    async for response in inner_stream(request, context):
-                        sent.inc()
-                        yield response
-
-            async def unary_stream_writer(request: Any, context: grpc.aio.ServicerContext) -> None:
-                with _observed(labels, context):
-                    await inner_stream(request, _CountingContext(context, sent.inc))
-
-            return grpc.unary_stream_rpc_method_handler(
-                unary_stream_writer if inspect.iscoroutinefunction(inner_stream) else unary_stream,
-                request_deserializer=handler.request_deserializer,
-                response_serializer=handler.response_serializer,
-            )
-        # Client- and bidi-streaming RPCs are not used by printforge; pass them through.
-        return handler
+        method = handler_call_details.method
+        cached = self._wrapped.get(method)
+        if cached is not None and cached[0] is handler:
+            return cached[1]
+        wrapped = _measured(handler, method)
+        self._wrapped[method] = (handler, wrapped)
+        return wrapped

@@ -12,8 +12,11 @@ mint keys for a user.
 
 A token is `v1.<caller>.<unix seconds>.<HMAC-SHA256(key, "v1\\n<caller>\\n<method>\\n<seconds>")>`:
 bound to the full method name (a token for ListApiKeys does not open CreateApiKey) and valid for
-MAX_AGE_S either side of the server's clock. It is minted per call, so within that window a
-captured token replays only the same method; TLS between services closes that too.
+MAX_AGE_S either side of the server's clock. Within that window a captured token replays only
+the same method; TLS between services closes that too. Being a function of (caller, method,
+second), a token is minted once per method and second and shared by that second's calls, and a
+server remembers the tokens it verified until they expire (TokenMinter, TokenVerifier): neither
+changes which calls are admitted, both take the HMAC off each call.
 """
 
 from __future__ import annotations
@@ -56,8 +59,8 @@ def mint(key: bytes, caller: str, method: str, *, now: float | None = None) -> s
     return f"{_VERSION}.{caller}.{issued}.{_mac(key, caller, method, issued)}"
 
 
-def verify(token: str, key: bytes, method: str, *, now: float | None = None) -> str:
-    """The caller named by a valid, fresh token for `method`; InvalidServiceToken otherwise."""
+def _verified(token: str, key: bytes, method: str, now: float) -> tuple[str, int]:
+    """(caller, issued) of a valid, fresh token for `method`; InvalidServiceToken otherwise."""
     parts = token.split(".")
     if len(parts) != 4:
         raise InvalidServiceToken("malformed service token")
@@ -67,9 +70,71 @@ def verify(token: str, key: bytes, method: str, *, now: float | None = None) -> 
     issued = int(issued_text)
     if not hmac.compare_digest(mac, _mac(key, caller, method, issued)):
         raise InvalidServiceToken("service token signature does not match")
-    if abs((time.time() if now is None else now) - issued) > MAX_AGE_S:
+    if abs(now - issued) > MAX_AGE_S:
         raise InvalidServiceToken("service token expired")
-    return caller
+    return caller, issued
+
+
+def verify(token: str, key: bytes, method: str, *, now: float | None = None) -> str:
+    """The caller named by a valid, fresh token for `method`; InvalidServiceToken otherwise."""
+    return _verified(token, key, method, time.time() if now is None else now)[0]
+
+
+class TokenMinter:
+    """`mint` for one caller and key, one HMAC per method and second.
+
+    A token is a function of (caller, method, second) alone, so every call of a method within
+    the same second carries the same token: minting it once per second gives byte-identical
+    tokens without an HMAC per call.
+    """
+
+    def __init__(self, key: bytes, caller: str, clock: Callable[[], float] = time.time) -> None:
+        mint(key, caller, "/check")  # fail when the channel is made, not at its first call
+        self._key = key
+        self._caller = caller
+        self._clock = clock
+        self._tokens: dict[str, tuple[int, str]] = {}
+
+    def token(self, method: str) -> str:
+        issued = int(self._clock())
+        cached = self._tokens.get(method)
+        if cached is not None and cached[0] == issued:
+            return cached[1]
+        token = mint(self._key, self._caller, method, now=issued)
+        self._tokens[method] = (issued, token)
+        return token
+
+
+class TokenVerifier:
+    """`verify` for one key, remembering the tokens that passed until their window ends.
+
+    Whether a token is valid for a method depends only on the key, the token, the method and
+    the clock; a token that verified stays valid until `issued + MAX_AGE_S`. So a remembered
+    (token, method) is answered after a freshness check alone, which is exactly what verify
+    would say, without its HMAC. Only valid tokens are remembered, and minting one takes the
+    key, so the memory cannot be filled by callers without it; it is emptied at `max_entries`.
+    """
+
+    def __init__(self, key: bytes, clock: Callable[[], float] = time.time, max_entries: int = 10_000) -> None:
+        if not key:
+            raise ValueError("a service token key is required")
+        self._key = key
+        self._clock = clock
+        self._max_entries = max_entries
+        self._valid: dict[tuple[str, str], tuple[str, int]] = {}
+
+    def caller(self, token: str, method: str) -> str:
+        """The caller named by a valid, fresh token for `method`; InvalidServiceToken otherwise."""
+        now = self._clock()
+        remembered = self._valid.get((token, method))
+        if remembered is not None and abs(now - remembered[1]) <= MAX_AGE_S:
+            return remembered[0]
+        self._valid.pop((token, method), None)
+        caller, issued = _verified(token, self._key, method, now)
+        if len(self._valid) >= self._max_entries:
+            self._valid.clear()
+        self._valid[token, method] = (caller, issued)
+        return caller
 
 
 def _metadata_value(metadata: Any, name: str) -> str | None:
@@ -109,9 +174,7 @@ class ServiceTokenServerInterceptor(grpc.aio.ServerInterceptor):
     """Refuses (UNAUTHENTICATED) every call but health and reflection without a valid token."""
 
     def __init__(self, key: bytes) -> None:
-        if not key:
-            raise ValueError("a service token key is required")
-        self._key = key
+        self._verifier = TokenVerifier(key)
 
     async def intercept_service(
         self,
@@ -126,7 +189,7 @@ class ServiceTokenServerInterceptor(grpc.aio.ServerInterceptor):
         if token is None:
             return _refusal(handler, "this service answers only printforge services: no service token")
         try:
-            verify(token, self._key, method)
+            self._verifier.caller(token, method)
         except InvalidServiceToken as exc:
             log.warning("refused a call", extra={"method": method, "reason": str(exc)})
             return _refusal(handler, f"this service answers only printforge services: {exc}")
@@ -134,18 +197,16 @@ class ServiceTokenServerInterceptor(grpc.aio.ServerInterceptor):
 
 
 class _TokenSigner:
-    """Adds a freshly minted token for the called method to a call's metadata."""
+    """Adds a fresh token for the called method to a call's metadata."""
 
-    def __init__(self, caller: str, key: bytes) -> None:
-        mint(key, caller, "/check")  # fail when the channel is made, not at its first call
-        self._caller = caller
-        self._key = key
+    def __init__(self, minter: TokenMinter) -> None:
+        self._minter = minter
 
     def _with_token(self, details: grpc.aio.ClientCallDetails) -> grpc.aio.ClientCallDetails:
         method = details.method.decode() if isinstance(details.method, bytes) else details.method
         metadata = [
             *((k, v) for k, v in (details.metadata or ()) if k != METADATA_KEY),
-            (METADATA_KEY, mint(self._key, self._caller, method)),
+            (METADATA_KEY, self._minter.token(method)),
         ]
         return grpc.aio.ClientCallDetails(
             details.method, details.timeout, metadata, details.credentials, details.wait_for_ready
@@ -174,4 +235,5 @@ class _StreamStream(_TokenSigner, grpc.aio.StreamStreamClientInterceptor):
 
 def client_interceptors(caller: str, key: bytes) -> list[grpc.aio.ClientInterceptor]:
     """One interceptor per call shape: a grpc.aio channel files each interceptor under one shape only."""
-    return [kind(caller, key) for kind in (_UnaryUnary, _UnaryStream, _StreamUnary, _StreamStream)]
+    minter = TokenMinter(key, caller)
+    return [kind(minter) for kind in (_UnaryUnary, _UnaryStream, _StreamUnary, _StreamStream)]

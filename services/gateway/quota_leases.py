@@ -5,6 +5,9 @@ which all gateway replicas share. At a few requests a second that is one auth ro
 request, as before. A key that is busy on this replica (its previous second here had more than
 one request) instead takes a batch: the gateway asks auth to count n requests at once (granted
 in full or, near the limit, exactly one) and serves the next n - 1 of that key from memory.
+Requests that queue behind a refill in flight are counted together by the next one: a quiet key
+that turns busy at once (a burst, or a client starting at 1000 req/s) would otherwise be counted
+one round trip at a time, for a whole second, while its requests pile up.
 
 Why this is safe:
 - Nothing is ever admitted beyond the limit: every request served was counted by auth first.
@@ -13,7 +16,8 @@ Why this is safe:
   that revokes a key drops its lease at once (`forget`).
 - What a lease costs is what it leaves unused when the key goes quiet: counted but not served,
   at most one second of that key's own traffic on this replica, capped at `max_batch` and at a
-  quarter of what the window had left, so a client near its limit is served one by one.
+  quarter of what the window had left, so a client near its limit is served one by one. A batch
+  sized by the queue costs nothing: each of its requests is already waiting for it.
 - One refill per key at a time: concurrent requests of a key with an empty lease wait for the
   refill in flight instead of each taking a batch.
 - A busy key over its limit is refused from memory for up to a second too: a full window stays
@@ -80,16 +84,27 @@ class QuotaLeases:
         self._rates: dict[str, _Rate] = {}
         self._remaining: dict[str, int] = {}
         self._refills: dict[str, asyncio.Future[QuotaAnswer]] = {}
+        self._waiting: dict[str, int] = {}
 
     async def consume(self, key_id: str, ask: Ask) -> QuotaAnswer:
         """Count one request of `key_id`: from its lease, or by `ask(n)`-ing the auth service."""
+        answer = self.take(key_id)
+        return answer if answer is not None else await self.refill(key_id, ask)
+
+    def take(self, key_id: str) -> QuotaAnswer | None:
+        """Count one request of `key_id` from its lease (or its cached refusal) if it has one.
+
+        None: this replica holds nothing for the key, and `refill` must count the same request
+        (not `consume`, which would count it twice)."""
         self._note(key_id)
+        return self._take(key_id)
+
+    async def refill(self, key_id: str, ask: Ask) -> QuotaAnswer:
+        """Count a request that `take` found no lease for, by `ask(n)`-ing the auth service."""
         while (answer := self._take(key_id)) is None:
             pending = self._refills.get(key_id)
             if pending is not None and not pending.done():
-                # The refill's own caller reports its errors; a waiter then tries for itself.
-                with contextlib.suppress(Exception):
-                    await asyncio.shield(pending)
+                await self._wait_for(key_id, pending)
                 continue
             refill = asyncio.ensure_future(self._refill(key_id, ask, self._batch(key_id)))
             self._refills[key_id] = refill
@@ -98,6 +113,18 @@ class QuotaLeases:
                 return reply
             # A batch: its first request is ours, taken from the lease by the loop.
         return answer
+
+    async def _wait_for(self, key_id: str, pending: asyncio.Future[QuotaAnswer]) -> None:
+        """Wait, counted in the key's queue, for the refill in flight; its caller reports its errors."""
+        self._waiting[key_id] = self._waiting.get(key_id, 0) + 1
+        try:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(pending)
+        finally:
+            if self._waiting[key_id] <= 1:
+                del self._waiting[key_id]
+            else:
+                self._waiting[key_id] -= 1
 
     async def _refill(self, key_id: str, ask: Ask, n: int) -> QuotaAnswer:
         """Asks auth for `n` and files the answer before the refill completes, so that the
@@ -130,12 +157,15 @@ class QuotaLeases:
         rate.this_second += 1
 
     def _batch(self, key_id: str) -> int:
-        """How many to ask for: one second of this key's recent traffic, bounded as the module says."""
+        """How many to ask for: one second of this key's recent traffic, or the requests queued for
+        this count (this one and those still waiting), whichever is more; bounded as the module says."""
         recent = self._rates[key_id].last_second
         left = self._remaining.get(key_id)
-        if recent <= 1 or left is None:
+        if left is None:
             return 1
-        return max(1, min(self.max_batch, math.ceil(recent * self.lease_s), left // 4))
+        queued = 1 + self._waiting.get(key_id, 0)
+        wanted = max(queued, math.ceil(recent * self.lease_s) if recent > 1 else 1)
+        return max(1, min(self.max_batch, wanted, left // 4))
 
     def _grant(self, key_id: str, reply: QuotaAnswer) -> None:
         """The whole batch goes into the lease; its caller takes the first one like any waiter."""

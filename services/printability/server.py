@@ -13,7 +13,7 @@ from printforge.printability.v1 import printability_pb2 as pb
 from printforge.printability.v1 import printability_pb2_grpc as pb_grpc
 from printforge.runtime.blobs import BlobStore, open_blob_store
 from printforge.runtime.config import Settings
-from printforge.runtime.db import engine_for, migrate
+from printforge.runtime.db import engine_for, migrate, run_point_read
 from printforge.runtime.grpc_channels import open_service_channel
 from printforge.runtime.grpc_errors import abort, abort_http
 from printforge.runtime.grpc_server import ServiceSpec
@@ -152,8 +152,9 @@ class PrintabilityServicer(pb_grpc.PrintabilityServiceServicer):
         return pb.CreateRepairTaskResponse(task=task.to_proto())
 
     async def GetTask(self, request, context):  # type: ignore[no-untyped-def]
-        task = await asyncio.to_thread(
-            self.store.get, request.task_id, owner=request.owner, kind=request.kind or None
+        task = await run_point_read(
+            self.store.engine,
+            lambda: self.store.get(request.task_id, owner=request.owner, kind=request.kind or None),
         )
         if task is None:
             await abort(context, grpc.StatusCode.NOT_FOUND, NOT_FOUND, "TASK_NOT_FOUND")

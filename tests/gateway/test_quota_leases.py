@@ -168,3 +168,51 @@ async def test_a_failed_refill_reaches_its_caller_and_the_waiters_retry(clocks: 
     results = await asyncio.gather(*(leases.consume("k", flaky) for _ in range(3)), return_exceptions=True)
     assert isinstance(results[0], ConnectionError)
     assert all(isinstance(r, QuotaAnswer) and r.allowed for r in results[1:])
+
+
+async def test_take_counts_from_the_lease_and_refill_counts_the_same_request_once(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    """take + refill is consume split in two (what the task GET uses): one request, one count."""
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=10)
+    assert leases.take(auth.key.id) is None  # a quiet key holds no lease
+    first = await leases.refill(auth.key.id, auth.ask)
+    assert first.allowed and auth.asked == [1]
+    await _burst(leases, auth, 9)
+    clocks.advance(1.0)
+    assert leases.take(auth.key.id) is None
+    batch = await leases.refill(auth.key.id, auth.ask)  # sized by the 10 requests of the last second
+    assert auth.asked[-1] == 10 and batch.remaining == 1000 - 10 - 10 + 9
+    taken = [leases.take(auth.key.id) for _ in range(9)]
+    assert all(a is not None and a.allowed for a in taken)
+    assert [a.remaining for a in taken if a] == list(range(988, 979, -1))
+    assert leases.take(auth.key.id) is None  # the batch is used up: the next one asks again
+    assert len(auth.asked) == 11
+
+
+async def test_a_burst_of_a_quiet_key_is_counted_by_the_queue_without_waste(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    """A key with no traffic before sends 300 requests at once: the ones that queue behind a refill
+    are counted together by the next (a few round trips, not 300), and every count is served."""
+    auth = Auth(tmp_path, 1000, clocks)
+    leases = QuotaLeases(clock=clocks.leases, max_batch=100)
+    answers = await asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(300)))
+    assert all(a.allowed for a in answers)
+    assert auth.asked[0] == 1 and max(auth.asked) == 100 and len(auth.asked) <= 5, auth.asked
+    assert sum(auth.asked) == 300  # nothing counted that was not served
+    assert sorted(a.remaining for a in answers) == list(range(700, 1000))
+
+
+async def test_a_queue_near_the_limit_is_still_counted_a_quarter_at_most(
+    tmp_path: Path, clocks: Clocks
+) -> None:
+    auth = Auth(tmp_path, 12, clocks)
+    leases = QuotaLeases(clock=clocks.leases)
+    answers = await asyncio.gather(*(leases.consume(auth.key.id, auth.ask) for _ in range(20)))
+    assert sum(a.allowed for a in answers) == 12
+    left = 12
+    for n in auth.asked:
+        assert n == 1 or n <= left // 4, auth.asked
+        left = max(0, left - n)

@@ -110,6 +110,27 @@ async def test_unary_ok_and_error(channel: grpc.aio.Channel) -> None:
     assert metrics.handled("NotFound") == 1
 
 
+async def test_refused_and_admitted_calls_of_one_method_each_count_under_their_code(
+    server: tuple[RunningServer, TaskStore], channel: grpc.aio.Channel
+) -> None:
+    """The interceptor keeps one wrapped handler per method; a refusal (a handler of its own)
+    must neither take that place for the admitted calls nor be counted as one of them."""
+    task = server[1].create("alice", ANALYZE, {})
+    request = pb.GetTaskRequest(owner="alice", task_id=task.id)
+    metrics = Deltas("unary", PRINTABILITY, "GetTask").watch_code("OK").watch_code("Unauthenticated")
+    async with grpc.aio.insecure_channel(f"127.0.0.1:{server[0].port}") as tokenless:
+        for stub in [pb_grpc.PrintabilityServiceStub(c) for c in (channel, tokenless, channel, tokenless)]:
+            try:
+                await stub.GetTask(request, timeout=5)
+            except grpc.aio.AioRpcError as exc:
+                assert exc.code() == grpc.StatusCode.UNAUTHENTICATED
+    await pb_grpc.PrintabilityServiceStub(channel).GetTask(request, timeout=5)
+    assert metrics.handled("OK") == 3
+    assert metrics.handled("Unauthenticated") == 2
+    assert metrics["grpc_server_started_total"] == 5
+    assert metrics["grpc_server_msg_sent_total"] == 3
+
+
 async def test_unary_error_raised_by_a_printforge_servicer(channel: grpc.aio.Channel) -> None:
     """abort() with rich details (printforge.runtime.grpc_errors) is labelled with its code."""
     metrics = Deltas("unary", PRINTABILITY, "GetTask").watch_code("NotFound").watch_code("Unknown")

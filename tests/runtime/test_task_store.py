@@ -41,6 +41,22 @@ def test_other_owners_task_looks_missing(store: TaskStore) -> None:
     assert store.get(task.id) is not None
 
 
+def test_get_filters_by_owner_and_kind_alone_and_together(store: TaskStore) -> None:
+    """get's four prepared lookups (by id; and owner; and kind; and both) each find only their row."""
+    mine = store.create("alice", "k", {"n": 1})
+    other = store.create("bob", "j", {"n": 2})
+    for task, owner, kind in ((mine, "alice", "k"), (other, "bob", "j")):
+        for by_owner in (None, owner):
+            for by_kind in (None, kind):
+                found = store.get(task.id, owner=by_owner, kind=by_kind)
+                assert found is not None and found.input == task.input
+    assert store.get(mine.id, owner="bob") is None
+    assert store.get(mine.id, kind="j") is None
+    assert store.get(mine.id, owner="alice", kind="j") is None
+    assert store.get(mine.id, owner="bob", kind="k") is None
+    assert store.get("01a00000-0000-7000-8000-000000000000") is None
+
+
 def test_list_pages_and_orders(store: TaskStore) -> None:
     ids = [store.create("alice", "k", {"n": i}).id for i in range(7)]
     store.create("bob", "k", {})

@@ -86,8 +86,27 @@ def _row_to_task(row: Any) -> Task:
     )
 
 
+def _task_lookups(t: sa.Table) -> dict[tuple[bool, bool], sa.Select]:
+    """`get`'s query for each (by owner, by kind), built once with bound parameters.
+
+    A task lookup is the hottest query (every task GET): building a fresh select and its cache
+    key cost five times what executing it does (SQLite: 190-330 us against 37 us per call).
+    """
+    lookups = {}
+    for by_owner in (False, True):
+        for by_kind in (False, True):
+            query = sa.select(t).where(t.c.id == sa.bindparam("id"))
+            if by_owner:
+                query = query.where(t.c.owner == sa.bindparam("owner"))
+            if by_kind:
+                query = query.where(t.c.kind == sa.bindparam("kind"))
+            lookups[by_owner, by_kind] = query
+    return lookups
+
+
 class TaskStore:
-    """All reads and writes of one service's task table. Methods are blocking (run them in a thread)."""
+    """All reads and writes of one service's task table. Methods are blocking: run them in a thread
+    (`get` through db.run_point_read, which runs it inline on SQLite)."""
 
     def __init__(self, engine: Engine, service: str, ttl_days: int = 3) -> None:
         self.engine = engine
@@ -95,6 +114,7 @@ class TaskStore:
         self.ttl_ms = ttl_days * DAY_MS
         self.channel = notify_channel(service)
         self._notifies = is_postgres(engine)
+        self._lookups = _task_lookups(self.table)
 
     def _notify(self, conn: Connection, task_id: str) -> None:
         """Tell other replicas' listeners that the task changed, when this transaction commits."""
@@ -141,14 +161,9 @@ class TaskStore:
         Ownership is checked in the query itself, so another user's task is
         indistinguishable from a missing one.
         """
-        t = self.table
-        query = sa.select(t).where(t.c.id == task_id)
-        if owner is not None:
-            query = query.where(t.c.owner == owner)
-        if kind is not None:
-            query = query.where(t.c.kind == kind)
+        query = self._lookups[owner is not None, kind is not None]
         with self.engine.connect() as conn:
-            row = conn.execute(query).first()
+            row = conn.execute(query, {"id": task_id, "owner": owner, "kind": kind}).first()
             if row is None:
                 return None
             task = _row_to_task(row)
