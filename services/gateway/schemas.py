@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, SerializerFunctionWrapHandler, StrictBool, model_serializer
+
+from printforge_services.gateway.print_prep_schema import PrintPrep
 
 
 class ErrorDetail(BaseModel):
@@ -73,6 +75,19 @@ class Printability(BaseModel, extra="allow"):
     warning_count: int | None = None
     metrics: PrintabilityMetrics | None = None
     evaluated_at: int
+    print_prep: PrintPrep | None = Field(
+        None, description="Only when the request named a printer or material or asked for auto_orient."
+    )
+
+    # No return annotation on purpose: pydantic would take it for the serialized schema and the
+    # OpenAPI document would describe the block as a bare object.
+    @model_serializer(mode="wrap")
+    def _omit_absent_print_prep(self, handler: SerializerFunctionWrapHandler):  # type: ignore[no-untyped-def]
+        """A plain analyze keeps Meshy's shape: no `print_prep: null` key."""
+        data = handler(self)
+        if data.get("print_prep") is None:
+            data.pop("print_prep", None)
+        return data
 
 
 class PrintTaskBase(BaseModel):
