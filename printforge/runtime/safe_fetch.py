@@ -30,6 +30,7 @@ from urllib.parse import unquote_to_bytes, urljoin
 
 import httpcore
 
+from printforge.runtime.mesh_media_types import suffix_for
 from printforge.runtime.url_policy import (
     PUBLIC_ONLY,
     AddressPolicy,
@@ -53,17 +54,6 @@ _REQUEST_HEADERS = (
 )
 _CALLER_MAY_NOT_SET = frozenset({"host", "content-length", "transfer-encoding", "connection"})
 _WHITESPACE = re.compile(rb"[\t\n\f\r ]")
-# Registered media types of the mesh formats we read, so data: URLs get a useful file name.
-_MEDIA_TYPE_SUFFIX = {
-    "model/stl": ".stl",
-    "model/x.stl-binary": ".stl",
-    "model/x.stl-ascii": ".stl",
-    "application/sla": ".stl",
-    "model/gltf-binary": ".glb",
-    "model/gltf+json": ".gltf",
-    "model/obj": ".obj",
-    "model/3mf": ".3mf",
-}
 
 
 class FetchError(Exception):
@@ -153,10 +143,9 @@ def decode_data_url(target: DataTarget, max_bytes: int) -> FetchedFile:
         data = unquote_to_bytes(payload)
     _refuse_if_longer(len(data), max_bytes, max_bytes)
     media_type = target.media_type
-    essence = (media_type or "").split(";", 1)[0].strip().lower()
     return FetchedFile(
         data=data,
-        filename="model" + _MEDIA_TYPE_SUFFIX.get(essence, ""),
+        filename="model" + suffix_for(media_type),
         content_type=media_type,
         final_url=f"data:{media_type or ''}",
     )

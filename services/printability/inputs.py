@@ -28,6 +28,7 @@ from typing import Any
 
 from printforge.runtime.blobs import BlobStore
 from printforge.runtime.config import describe_bytes
+from printforge.runtime.mesh_media_types import suffix_for
 from printforge.runtime.safe_fetch import FetchError, FileTooLargeError, fetch_url
 from printforge.runtime.tasks.model import SUCCEEDED, Task
 from printforge.runtime.tasks.store import TaskStore
@@ -51,18 +52,6 @@ NOT_FOUND = "Task not found"
 MISSING_GLB = "Missing GLB: the referenced task has no GLB asset to repair"
 NO_LONGER_STORED = "The underlying model file is no longer available in storage"
 
-_MIME_EXTENSIONS = {
-    "model/stl": ".stl",
-    "application/sla": ".stl",
-    "model/x.stl-binary": ".stl",
-    "model/gltf-binary": ".glb",
-    "model/gltf+json": ".gltf",
-    "model/obj": ".obj",
-    "model/3mf": ".3mf",
-    "application/vnd.ms-package.3dmanufacturing-3dmodel+xml": ".3mf",
-    "application/ply": ".ply",
-    "application/zip": ".zip",
-}
 #: A .gltf up to this size is checked for external buffers when the task is created. One that refers
 #: to external buffers holds only JSON and is small; a larger one embeds its buffers, and the worker
 #: refuses it with the same message if it does not (parsing 100 MB of JSON is no job for the service).
@@ -98,8 +87,7 @@ def _filename_for(fetched_filename: str, content_type: str | None) -> str:
     """Data URLs carry no file name: derive the extension from the MIME type, else let the loader sniff."""
     if "." in fetched_filename:
         return fetched_filename
-    ext = _MIME_EXTENSIONS.get((content_type or "").split(";")[0].strip().lower(), "")
-    return f"model{ext}"
+    return f"model{suffix_for(content_type)}"
 
 
 async def resolve_input(

@@ -573,8 +573,9 @@ def _b64(data: bytes) -> str:
         ),
         (f"data:;base64,{urllib.parse.quote(_b64(MODEL), safe='')}", "model", None),
         (f"data:model/obj,{urllib.parse.quote(MODEL)}", "model.obj", "model/obj"),
+        (f"data:Application/PLY;base64,{_b64(MODEL)}", "model.ply", "Application/PLY"),
     ],
-    ids=["base64", "unpadded", "whitespace", "percent-escaped-base64", "percent"],
+    ids=["base64", "unpadded", "whitespace", "percent-escaped-base64", "percent", "ply-any-case"],
 )
 async def test_data_urls_decode(url: str, filename: str, content_type: str | None) -> None:
     got = await fetch_url(url, allowed_extensions=STL, network_backend=RecordingBackend())
